@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/keytab — the handover-key table (DESIGN.md "Fast path", A8, A13, A14).
+ *
+ * An rte_hash keyed by the full 128-bit CGA (A8), RW_CONCURRENCY_LF + EXT_TABLE, whose data
+ * pointer is a struct keytab_rec.  One writer (the control lcore, which is never an RCU
+ * reader) adds, replaces, deletes and expires; worker lcores look up lock-free in bulk and
+ * report quiescent states on the rte_rcu_qsbr variable given at creation.
+ *
+ *  - delete / expire: rte_hash's integrated RCU (rte_hash_rcu_qsbr_add, DQ mode) frees the
+ *    key slot and calls our free callback, which clears the MAC states and zeroes the record;
+ *  - replace (same CGA, new key): a new record is published by swapping the data pointer
+ *    (rte_hash_add_key_with_hash_data on the existing key); the old record goes to our own
+ *    rte_rcu_qsbr_dq (DPDK 22.11 does not free replaced data under RCU).  Never delete-then-add,
+ *    so a reader always finds either the old or the new record;
+ *  - capacity is configuration; when full a new CGA is refused and counted, live keys are
+ *    never evicted.
+ *
+ * Times are in the caller's clock (any monotonic unit, e.g. seconds); the table never reads a
+ * clock itself.
+ */
+#ifndef FMIPGW_KEYTAB_H
+#define FMIPGW_KEYTAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_hash.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+
+#include "mac.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KEYTAB_KEY_MAX 32 /* A9: 20 octets for AT 0, 32 for AT 1 */
+
+/* One handover key.  Written once by the writer before it is published, except the fields
+ * marked (atomic), which are updated in place with __atomic builtins. */
+struct keytab_rec {
+	struct mac_key mac;  /* precomputed HMAC states for the AT (lib/mac) */
+	uint8_t cga[16];     /* the table key (A8, A21) */
+	uint8_t pk_sha1[20]; /* SHA-1 of the CGA public key (A8), computed by the caller */
+	uint8_t at;
+	uint8_t key_len;
+	uint8_t key[KEYTAB_KEY_MAX];
+	uint64_t issued;      /* when the key was handed out */
+	uint64_t hk_expires;  /* issued + HK-LIFETIME (A13) */
+	uint64_t expires;     /* (atomic) effective end: min(hk_expires, end of forwarding) (A13) */
+	uint32_t last_seq;    /* (atomic) bit 16: valid; low 16 bits: last accepted FBU seq (A14) */
+	uint8_t binding_live; /* (atomic) a binding made with this key is live (A13) */
+} __attribute__((aligned(64)));
+
+struct keytab_cfg {
+	const char *name;  /* unique among the process's hash tables */
+	uint32_t capacity; /* keys; adds beyond it are refused (counted) */
+	int socket_id;
+	struct rte_rcu_qsbr *qsv;     /* the workers' QSBR variable (required) */
+	const struct mac_engine *mac; /* computes the MAC states of installed keys */
+	uint32_t sweep_batch;	      /* entries looked at per keytab_sweep() call; default 1024 */
+};
+
+struct keytab_stats {
+	uint64_t added;	   /* new CGAs */
+	uint64_t replaced; /* pointer swaps */
+	uint64_t deleted;  /* explicit deletes, incl. binding teardown */
+	uint64_t expired;  /* removed by the sweep */
+	uint64_t full;	   /* adds refused because the table was full */
+	uint64_t errors;   /* bad arguments, allocation or hash failures */
+	uint64_t freed;	   /* records zeroed and freed after their grace period */
+	uint32_t live;	   /* keys in the table */
+};
+
+struct keytab;
+
+/* 0 or -errno. */
+int keytab_create(const struct keytab_cfg *cfg, struct keytab **out);
+/* All readers must be stopped (offline).  Every record is zeroed and freed. */
+void keytab_free(struct keytab *kt);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writer (control lcore only)                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Install key for cga, valid from now for lifetime.  A new CGA: 0.  A CGA already present:
+ * the record is replaced by pointer swap and 1 is returned (the last accepted sequence number
+ * is carried over).  -ENOSPC: the table is full (counted in stats.full).  -EINVAL: bad AT or
+ * key length (mac_key_init).  -ENOMEM.
+ */
+int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8_t *key,
+	       size_t key_len, const uint8_t pk_sha1[20], uint64_t now, uint64_t lifetime);
+/* Remove cga (deferred free).  0, or -ENOENT. */
+int keytab_del(struct keytab *kt, const uint8_t cga[16]);
+/*
+ * A13: a binding made with cga's key is live until `end`: the key stays usable until
+ * min(HK lifetime, end).  live == false (the forwarding ended): the key is removed now.
+ * 0, or -ENOENT.
+ */
+int keytab_binding(struct keytab *kt, const uint8_t cga[16], bool live, uint64_t end);
+/* Writer-side lookup (no RCU needed: the writer is the only one that frees). */
+const struct keytab_rec *keytab_find(const struct keytab *kt, const uint8_t cga[16]);
+/*
+ * Expire keys whose time is over: looks at no more than max_work entries (0: the configured
+ * sweep_batch) from where the previous call stopped, and reclaims what the grace period
+ * allows.  Returns the number of keys removed.
+ */
+unsigned keytab_sweep(struct keytab *kt, uint64_t now, unsigned max_work);
+void keytab_get_stats(const struct keytab *kt, struct keytab_stats *st);
+uint32_t keytab_capacity(const struct keytab *kt);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Readers (worker lcores registered on the QSBR variable)                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+const struct rte_hash *keytab_hash_table(const struct keytab *kt);
+
+/* The signature of a CGA, computed once per packet (e.g. while parsing). */
+static inline hash_sig_t keytab_sig(const struct keytab *kt, const uint8_t cga[16])
+{
+	return rte_hash_hash(keytab_hash_table(kt), cga);
+}
+
+/*
+ * Look up n (<= RTE_HASH_LOOKUP_BULK_MAX) CGAs with their precomputed signatures; recs[i] is
+ * the record or NULL; the records found are prefetched.  Returns the number found.  The
+ * records stay valid until this lcore's next rte_rcu_qsbr_quiescent().
+ */
+unsigned keytab_lookup_bulk(const struct keytab *kt, const uint8_t *const cgas[],
+			    const hash_sig_t sigs[], unsigned n, struct keytab_rec *recs[]);
+
+/* The key may be used at time now (not expired, A13). */
+static inline bool keytab_rec_usable(const struct keytab_rec *r, uint64_t now)
+{
+	return now < __atomic_load_n(&r->expires, __ATOMIC_RELAXED);
+}
+
+/*
+ * A14: accept FBU sequence seq if it is newer (mod 2^16, RFC 3775 §9.5.1) than the last
+ * accepted one (or if none was accepted yet), and record it.  1 accepted, 0 stale.  Lock-free
+ * (compare-and-swap); call only after the authenticator verified.
+ */
+static inline int keytab_seq_accept(struct keytab_rec *r, uint16_t seq)
+{
+	uint32_t cur = __atomic_load_n(&r->last_seq, __ATOMIC_RELAXED);
+
+	for (;;) {
+		if (cur & 0x10000u) {
+			uint16_t d = (uint16_t)(seq - (uint16_t)cur);
+			if (d == 0 || d >= 0x8000u)
+				return 0;
+		}
+		if (__atomic_compare_exchange_n(&r->last_seq, &cur, 0x10000u | seq, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return 1;
+	}
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FMIPGW_KEYTAB_H */
