@@ -28,5 +28,6 @@ extern const struct fmipctl_cmd fmipctl_cmds[];
 
 /* commands */
 int cmd_decode(int argc, char **argv);
+int cmd_cga(int argc, char **argv);
 
 #endif /* FMIPCTL_H */

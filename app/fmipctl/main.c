@@ -7,6 +7,7 @@
 
 const struct fmipctl_cmd fmipctl_cmds[] = {
 	{ "decode", cmd_decode, "decode a pcap capture, one line (or JSON object) per frame" },
+	{ "cga", cmd_cga, "generate (gen) or verify (verify) a CGA and its parameters" },
 	{ NULL, NULL, NULL },
 };
 
