@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Regenerate the seed corpus (tests/fuzz/corpus/): one file per frame, named by its SHA-1.
+
+usage: make_corpus.py OUT_DIR REFERENCE.pcap [BUILDERS.pcap]
+
+Seeds: the 7 reference Ethernet frames and the same packets without L2 (the target decodes
+every input as Ethernet and as raw IPv6), the frames the lib/wire builders produce
+(tests/fmipctl/gen_builder_pcap), and a few mangled frames (cut, bad checksum, option
+Length 0, BADF with the A3 short length, a VLAN tag, a fragment).
+"""
+import hashlib
+import os
+import struct
+import sys
+
+
+def read_pcap(path):
+    data = open(path, 'rb').read()
+    off, frames = 24, []
+    while off < len(data):
+        _, _, caplen, _ = struct.unpack('<IIII', data[off:off + 16])
+        frames.append(data[off + 16:off + 16 + caplen])
+        off += 16 + caplen
+    return frames
+
+
+def main():
+    out, ref = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    seeds = []
+    rf = read_pcap(ref)
+    seeds += rf
+    seeds += [f[14:] for f in rf]
+    if len(sys.argv) > 3:
+        seeds += read_pcap(sys.argv[3])
+    rtsolpr, fbu_par, fbu_nar, fback = rf[0], rf[2], rf[3], rf[4]
+    seeds.append(rtsolpr[:300])                      # cut inside the CGA option
+    g = bytearray(rtsolpr); g[14 + 40 + 2] ^= 0xff; seeds.append(bytes(g))   # bad checksum
+    g = bytearray(rtsolpr); g[14 + 40 + 8 + 1] = 0; seeds.append(bytes(g))   # option Length 0
+    g = bytearray(fbu_nar); g[-14] = 12; seeds.append(bytes(g))  # BADF Length 12 (A3 short form)
+    seeds.append(fbu_par[:12] + b'\x81\x00\x00\x07' + fbu_par[12:])          # 802.1Q tag
+    # a non-first fragment: Fragment header (offset 8, M=0) in place of the DstOpt header
+    ip = bytearray(fback[14:54]); ip[6] = 44; ip[4:6] = struct.pack('>H', 16)
+    seeds.append(fback[:14] + bytes(ip) + bytes([135, 0, 0, 8, 0, 0, 0, 1]) + b'\0' * 8)
+    for s in seeds:
+        name = hashlib.sha1(s).hexdigest()
+        with open(os.path.join(out, name), 'wb') as fh:
+            fh.write(s)
+    print('%d seeds, %d octets' % (len(seeds), sum(len(s) for s in seeds)))
+
+
+if __name__ == '__main__':
+    main()
