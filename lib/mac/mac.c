@@ -451,6 +451,9 @@ static inline const uint8_t *gather(struct mac_ctx *c, const struct mac_job *j, 
 	uint8_t *dst = c->scratch + *off;
 	uint32_t got = 0;
 
+	/* already contiguous: hash in place, no copy */
+	if (j->nseg == 1 && j->seg[0].len == j->len)
+		return j->seg[0].p;
 	if (*off + j->len > sizeof(c->scratch))
 		return NULL;
 	for (uint32_t s = 0; s < j->nseg; s++) {
