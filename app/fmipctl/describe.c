@@ -681,7 +681,7 @@ static void ip_fields(struct jw *w, const struct wire_frame *f)
 		jw_kv_uint(w, "id", ip->frag_id);
 		jw_obj_end(w);
 	}
-	if (f->msg != WIRE_MSG_FRAGMENT)
+	if (ip->l4) /* the extension chain was walked to its end */
 		jw_kv_uint(w, "proto", ip->proto);
 }
 

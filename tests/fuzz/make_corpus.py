@@ -24,6 +24,26 @@ def read_pcap(path):
     return frames
 
 
+def csum(data):
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('>%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def with_mh_csum(frame):
+    """Recompute the MH checksum of an Ethernet FBU with a 24-octet DstOpt (HAO at +8)."""
+    ip = frame[14:54]
+    hao = frame[54 + 8:54 + 24]
+    mh = bytearray(frame[54 + 24:])
+    mh[4:6] = b'\0\0'
+    pseudo = hao + ip[24:40] + struct.pack('>IxxxB', len(mh), 135)   # A16
+    mh[4:6] = struct.pack('>H', csum(pseudo + bytes(mh)))
+    return frame[:54 + 24] + bytes(mh)
+
+
 def main():
     out, ref = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
@@ -37,7 +57,10 @@ def main():
     seeds.append(rtsolpr[:300])                      # cut inside the CGA option
     g = bytearray(rtsolpr); g[14 + 40 + 2] ^= 0xff; seeds.append(bytes(g))   # bad checksum
     g = bytearray(rtsolpr); g[14 + 40 + 8 + 1] = 0; seeds.append(bytes(g))   # option Length 0
-    g = bytearray(fbu_nar); g[-14] = 12; seeds.append(bytes(g))  # BADF Length 12 (A3 short form)
+    # the NAR-link FBU with BADF Length 12 (A3: authenticator only), MH checksum recomputed
+    g = bytearray(fbu_nar)
+    g[-17] = 12
+    seeds.append(bytes(with_mh_csum(g)))
     seeds.append(fbu_par[:12] + b'\x81\x00\x00\x07' + fbu_par[12:])          # 802.1Q tag
     # a non-first fragment: Fragment header (offset 8, M=0) in place of the DstOpt header
     ip = bytearray(fback[14:54]); ip[6] = 44; ip[4:6] = struct.pack('>H', 16)
