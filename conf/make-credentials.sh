@@ -71,6 +71,11 @@ blocks() { # "a/64 b/48" -> "IPv6:a/64, IPv6:b/48"
 	echo "$s"
 }
 
+case "$fmipctl" in
+*/*) fmipctl=$(cd "$(dirname "$fmipctl")" && pwd)/$(basename "$fmipctl") ;;
+esac
+command -v "$fmipctl" >/dev/null || die "fmipctl not found (use --fmipctl PATH)"
+
 mkdir -p "$out"
 umask 077
 cd "$out"

@@ -293,7 +293,7 @@ struct send_cpa_out {
 	uint16_t identifier;
 	bool path_found;
 	size_t len[SEND_MAX_PATH];
-	uint8_t pkt[SEND_MAX_PATH][1280];
+	uint8_t pkt[SEND_MAX_PATH][1500]; /* Ethernet MTU */
 };
 
 /*
