@@ -15,8 +15,8 @@ CASE
              cut in the middle, an absurd record length -> exit 1 with a message on stderr
              (frames before a cut record are still printed); usage errors -> exit 2; reading
              from stdin ("-") gives the same output as the file.
-  links      the same packets as raw IPv6 (DLT_RAW, DLT_IPV6) and Linux cooked (SLL, SLL2)
-             captures decode to the same messages; a cooked frame of another protocol is
+  links      the same packets as raw IPv6 (DLT_RAW, DLT_IPV6), Linux cooked (SLL, SLL2), VLAN-
+             tagged Ethernet and pcapng captures decode to the same messages; a cooked frame of another protocol is
              reported as not-ipv6; the text output has one line per frame.
 """
 import ipaddress
@@ -375,6 +375,19 @@ def case_links(fmipctl, vec, work):
         check([o.get('src') for o in objs] == [addr(p[8:24]) for p in ip6], '%s: sources' % name)
         if name == 'vlan':
             check(all(o.get('vlan') == 42 for o in objs), 'vlan: tag 42 reported')
+    # the Ethernet frames in a pcapng file (SHB, IDB, one EPB per frame)
+    def block(btype, body):
+        body += b'\0' * (-len(body) % 4)
+        return struct.pack('<II', btype, len(body) + 12) + body + struct.pack('<I', len(body) + 12)
+    ng = [block(0x0A0D0D0A, struct.pack('<IHHq', 0x1A2B3C4D, 1, 0, -1)),
+          block(1, struct.pack('<HHI', DLT_EN10MB, 0, 65535))]
+    for i, f in enumerate(frames):
+        ng.append(block(6, struct.pack('<IIIII', 0, 0, i, len(f), len(f)) + f))
+    p = os.path.join(work, 'link.pcapng')
+    open(p, 'wb').write(b''.join(ng))
+    r, objs = decode_json(fmipctl, p)
+    check(r.returncode == 0 and [o.get('msg') for o in objs] == want and
+          all('error' not in o for o in objs), 'pcapng: messages %r' % [o.get('msg') for o in objs])
     # cooked frames of another protocol (IPv4, ARP) and a cut cooked header
     p = os.path.join(work, 'link-sll-other.pcap')
     write_pcap(p, DLT_LINUX_SLL, [sll[0][:14] + b'\x08\x00' + b'\x45' + b'\0' * 19,
