@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/hk, access-router role: RtSolPr → PrRtAdv with a Handover Key Reply (RFC 5269 §3.2,
+ * §3.6, §5), the FBU checks that are not the MAC (§3.5, A4, A14, A21, A23) and the FBack.
+ */
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/sha.h>
+
+#include "cga.h"
+#include "hk.h"
+#include "hk_priv.h"
+
+static const char *const hk_text[] = {
+#define HK_REASON_TEXT(n, s) s,
+	HK_REASONS(HK_REASON_TEXT)
+#undef HK_REASON_TEXT
+};
+
+const char *hk_strerror(int reason)
+{
+	if (reason < 0 || reason >= HK_R__COUNT)
+		return "unknown reason";
+	return hk_text[reason];
+}
+
+/* ---- algorithm types (A1, A9) -------------------------------------------------------------- */
+
+static unsigned alg_digest(enum mac_alg a)
+{
+	return a == MAC_ALG_HMAC_SHA1 ? 20 : a == MAC_ALG_HMAC_SHA256 ? 32 : 0;
+}
+
+unsigned hk_at_key_len(const struct mac_cfg *mac, uint8_t at)
+{
+	if (at >= MAC_AT_MAX)
+		return 0;
+	/* A9: a key as long as the hash's output (20 for HMAC-SHA1, 32 for HMAC-SHA256) */
+	return alg_digest(mac->at[at].alg);
+}
+
+/* Strength order: the hash first, then how much of the tag is kept. */
+static unsigned at_strength(const struct mac_cfg *mac, unsigned at)
+{
+	return alg_digest(mac->at[at].alg) * 256u + mac->at[at].tag_len;
+}
+
+int hk_at_resolve(const struct mac_cfg *mac, uint8_t want)
+{
+	int best = -1;
+	unsigned i;
+
+	/* RFC 5269 §3.2: echo the preferred AT if supported ... */
+	if (want < MAC_AT_MAX && mac->at[want].alg != MAC_ALG_NONE)
+		return want;
+	/* ... otherwise one of equal or greater strength: an AT we do not know has no strength
+	 * we can compare, so A1 answers with the strongest AT enabled. */
+	for (i = 0; i < MAC_AT_MAX; i++) {
+		if (mac->at[i].alg == MAC_ALG_NONE)
+			continue;
+		if (best < 0 || at_strength(mac, i) > at_strength(mac, (unsigned)best))
+			best = (int)i;
+	}
+	return best;
+}
+
+/* ---- configuration -------------------------------------------------------------------------- */
+
+void hk_ar_cfg_defaults(struct hk_ar_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->hk_lifetime = HK_LIFETIME_DEFAULT;
+	cfg->reply_on_failure = true;
+	cfg->failure_reply_rate = 10;
+}
+
+void hk_fbu_policy_defaults(struct hk_fbu_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->max_lifetime = 60;
+	p->lifetime_4s = false;
+}
+
+/* ---- the PrRtAdv ----------------------------------------------------------------------------- */
+
+static const struct hk_ap *ap_find(const struct hk_ar_cfg *cfg, const uint8_t *lla)
+{
+	for (unsigned i = 0; i < cfg->n_aps; i++)
+		if (memcmp(cfg->aps[i].ap_lla, lla, 6) == 0)
+			return &cfg->aps[i];
+	return NULL;
+}
+
+/* One [AP-ID, AR-Info] tuple (RFC 5568 §6.1.2).  Returns 1 if it carried NAR information. */
+static int put_ap(struct wire_buf *w, const uint8_t *ap_lla, const struct hk_ap *ap)
+{
+	if (ap == NULL) {
+		wire_put_opt_lla(w, WIRE_LLA_NO_PREFIX, ap_lla, 6); /* unknown AP: no prefix info */
+		return 0;
+	}
+	switch (ap->kind) {
+	case HK_AP_NAR:
+		wire_put_opt_lla(w, WIRE_LLA_NEW_AP, ap->ap_lla, 6);
+		wire_put_opt_lla(w, WIRE_LLA_NAR, ap->nar_lla, 6);
+		wire_put_opt_ipaddr(w, WIRE_IPA_NAR_ADDR, 128, ap->nar_addr);
+		wire_put_opt_ipaddr(w, WIRE_IPA_NAR_PREFIX, ap->nar_prefix_len, ap->nar_prefix);
+		return 1;
+	case HK_AP_CURRENT_IF:
+		wire_put_opt_lla(w, WIRE_LLA_AP_CURRENT_IF, ap->ap_lla, 6);
+		return 0;
+	case HK_AP_NO_PREFIX:
+		wire_put_opt_lla(w, WIRE_LLA_NO_PREFIX, ap->ap_lla, 6);
+		return 0;
+	default:
+		wire_put_opt_lla(w, WIRE_LLA_NO_FMIP, ap->ap_lla, 6);
+		return 0;
+	}
+}
+
+struct reply_parts {
+	const struct wire_frame *sol;
+	const uint8_t *nonce; /* NULL: none (A19) */
+	size_t nonce_len;
+	uint8_t at;
+	uint16_t lifetime;
+	const uint8_t *enc; /* NULL: no Handover Key Reply */
+	size_t enc_len;
+};
+
+/*
+ * Build and sign the PrRtAdv: FMIPv6 options for the requested APs (Code 0, 2 or 3 as the
+ * knowledge allows), CGA, Timestamp, Nonce, Handover Key Reply, RSA Signature (PROTOCOL.md
+ * §10 order).  Unicast to the RtSolPr source from the router's link-local CGA, Hop Limit 255.
+ */
+static int build_prrtadv(const struct hk_ar_cfg *cfg, const struct reply_parts *r, uint64_t now,
+			 struct hk_ar_out *out)
+{
+	const struct wire_frame *f = r->sol;
+	struct wire_buf w = wire_buf_make(out->pkt, sizeof(out->pkt));
+	struct wire_buf aps;
+	uint8_t apbuf[1024];
+	struct wire_ndopt_iter it;
+	struct wire_ndopt o;
+	unsigned asked = 0, known = 0;
+	bool wildcard = false;
+	size_t ip6, icmp;
+	int code;
+
+	/* The AP tuples go into a side buffer first: the Code depends on them. */
+	aps = wire_buf_make(apbuf, sizeof(apbuf));
+	wire_ndopt_iter_init(&it, &f->icmp, f->nd.fmip.opts_off);
+	while (wire_ndopt_next(&it, &o) == 1) {
+		struct wire_opt_lla l;
+		if (o.type == WIRE_ND_RSA_SIG)
+			break;
+		if (o.type != WIRE_ND_FMIP_LLA || wire_opt_lla_decode(&o, &l) != WIRE_OK ||
+		    l.lla_len < 6)
+			continue;
+		if (l.code == WIRE_LLA_WILDCARD) {
+			wildcard = true;
+		} else if (l.code == WIRE_LLA_NEW_AP && asked < 16) {
+			known += (unsigned)put_ap(&aps, l.lla, ap_find(cfg, l.lla));
+			asked++;
+		}
+	}
+	if (wildcard && asked == 0) {
+		/* all nearby APs (RFC 5568 §6.1.1 Option-Code 0) */
+		for (unsigned i = 0; i < cfg->n_aps; i++, asked++)
+			known += (unsigned)put_ap(&aps, cfg->aps[i].ap_lla, &cfg->aps[i]);
+	}
+	if (aps.err != WIRE_OK)
+		return HK_R_NOSPACE;
+	/* RFC 5568 §6.1.2: 0 = tuples for every AP asked, 2 = no new-router information,
+	 * 3 = information for a subset. */
+	code = known == 0 ? 2 : known == asked ? 0 : 3;
+
+	ip6 = wire_build_ip6(&w, cfg->creds->addr, f->ip.src, WIRE_NH_ICMPV6, 255);
+	icmp = wire_build_fmip(&w, WIRE_FMIP_PRRTADV, (uint8_t)code, f->nd.fmip.identifier);
+	if (cfg->lla)
+		wire_put_opt_lla(&w, WIRE_LLA_SOURCE, cfg->lla, 6);
+	wire_put_bytes(&w, apbuf, aps.len);
+	struct send_sign_opts so = { .timestamp = now,
+				     .nonce = r->nonce,
+				     .nonce_len = r->nonce_len };
+	send_put_opts(&w, cfg->creds, &so);
+	if (r->enc)
+		wire_put_opt_hkrep(&w, r->at, r->lifetime, r->enc, r->enc_len);
+	switch (send_sign_finish(&w, cfg->creds, ip6, icmp)) {
+	case SEND_R_OK:
+		break;
+	case SEND_R_NOSPACE:
+		return HK_R_NOSPACE;
+	default:
+		return HK_R_SIGN;
+	}
+	out->len = w.len;
+	memcpy(out->dst, f->ip.src, 16);
+	return HK_R_OK;
+}
+
+/* A10: RSA, the CGA key's modulus size, public exponent odd and at least 3. */
+static EVP_PKEY *enc_key_check(const struct wire_opt_hkreq *hq, unsigned cga_bits)
+{
+	EVP_PKEY *k = cga_pubkey_parse(hq->key, hq->key_len, NULL);
+	BIGNUM *e = NULL;
+	bool ok = false;
+
+	if (k == NULL)
+		return NULL;
+	/* odd and not 1, so at least 3 */
+	if (EVP_PKEY_get_bits(k) == (int)cga_bits &&
+	    EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_E, &e) == 1)
+		ok = BN_is_odd(e) && !BN_is_one(e);
+	BN_free(e);
+	ERR_clear_error();
+	if (!ok) {
+		EVP_PKEY_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+/* RSAES-PKCS1-v1_5 (RFC 3447) of the handover key. */
+static int encrypt_key(EVP_PKEY *pub, const uint8_t *key, size_t key_len, uint8_t *enc,
+		       size_t *enc_len)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL);
+	int ok = c && EVP_PKEY_encrypt_init(c) == 1 &&
+		 EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) == 1 &&
+		 EVP_PKEY_encrypt(c, enc, enc_len, key, key_len) == 1;
+	EVP_PKEY_CTX_free(c);
+	ERR_clear_error();
+	return ok ? HK_R_OK : HK_R_ENCRYPT;
+}
+
+static bool unicast_src(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+	return a[0] != 0xff && memcmp(a, zero, 16) != 0;
+}
+
+/* A19: rate-limited failure replies.  Returns true if one may be sent now. */
+static bool failure_reply_allowed(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, uint64_t now)
+{
+	uint64_t sec = now >> 16;
+	if (!cfg->reply_on_failure)
+		return false;
+	if (sec != st->fail_win) {
+		st->fail_win = sec;
+		st->fail_count = 0;
+	}
+	if (st->fail_count >= cfg->failure_reply_rate)
+		return false;
+	st->fail_count++;
+	return true;
+}
+
+/* Whether (src, nonce) was accepted within TIMESTAMP_DELTA; remembers it if not. */
+static bool seen_before(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const uint8_t *src,
+			const uint8_t *nonce, size_t nonce_len, uint64_t now)
+{
+	uint64_t sec = now >> 16;
+	size_t n = nonce_len > HK_NONCE_LEN ? HK_NONCE_LEN : nonce_len;
+
+	for (unsigned i = 0; i < HK_SEEN_NONCES; i++) {
+		const struct hk_seen *s = &st->seen[i];
+		if (s->nonce_len == n && sec - s->at <= cfg->send->ts_delta &&
+		    memcmp(s->src, src, 16) == 0 && memcmp(s->nonce, nonce, n) == 0)
+			return true;
+	}
+	struct hk_seen *s = &st->seen[st->seen_next];
+	st->seen_next = (st->seen_next + 1) % HK_SEEN_NONCES;
+	memcpy(s->src, src, 16);
+	memcpy(s->nonce, nonce, n);
+	s->nonce_len = (uint8_t)n;
+	s->at = sec;
+	return false;
+}
+
+int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const struct hk_keystore *ks,
+		  const uint8_t *pkt, size_t len, uint64_t now, struct hk_ar_out *out)
+{
+	struct wire_frame f;
+	struct send_verify_req req;
+	struct send_verify_res res;
+	struct wire_opt_cga cga;
+	struct wire_opt_hkreq hq;
+	struct cga_info info;
+	struct reply_parts rp;
+	uint8_t enc[512];
+	size_t enc_len = sizeof(enc);
+	EVP_PKEY *ek;
+	int at, r;
+
+	out->reason = HK_R_OK;
+	out->send_reason = SEND_R_OK;
+	out->cga_err = 0;
+	out->op = HK_KEY_NONE;
+	out->len = 0;
+	out->suppressed = false;
+	memset(&out->key, 0, sizeof(out->key));
+
+	if (wire_decode_frame(pkt, len, WIRE_LINK_RAW6, &f) != WIRE_OK)
+		return out->reason = HK_R_MALFORMED; /* silently discarded */
+	if (f.msg != WIRE_MSG_RTSOLPR)
+		return out->reason = HK_R_NOT_RTSOLPR;
+
+	/* RFC 5269 §3.2: validate with SEND first (A6, A7); no state before that (§5). */
+	send_verify_req_from_frame(&req, &f);
+	req.role = SEND_SOLICITATION;
+	req.replay = st->replay;
+	req.now = now;
+	memset(&res, 0, sizeof(res));
+	memset(&rp, 0, sizeof(rp));
+	rp.sol = &f;
+	if (send_verify(cfg->send, &req, &res) != SEND_R_OK) {
+		out->reason = HK_R_SEND;
+		out->send_reason = res.reason;
+		out->cga_err = res.cga_err;
+		/* MUST NOT include a Handover Key Reply nor touch any key record; SHOULD answer
+		 * (A19: signed, no Nonce, rate-limited). */
+		if (!unicast_src(f.ip.src))
+			return out->reason;
+		if (!failure_reply_allowed(cfg, st, now)) {
+			out->suppressed = cfg->reply_on_failure;
+			return out->reason;
+		}
+		r = build_prrtadv(cfg, &rp, now, out);
+		return r == HK_R_OK ? out->reason : (out->reason = r);
+	}
+
+	/* An exact replay of a verified solicitation (see struct hk_ar_state). */
+	if (seen_before(cfg, st, f.ip.src, res.nonce, res.nonce_len, now)) {
+		out->reason = HK_R_SEND;
+		out->send_reason = SEND_R_TS_REPLAY;
+		if (!failure_reply_allowed(cfg, st, now)) {
+			out->suppressed = cfg->reply_on_failure;
+			return out->reason;
+		}
+		r = build_prrtadv(cfg, &rp, now, out);
+		return r == HK_R_OK ? out->reason : (out->reason = r);
+	}
+
+	/* Verified: the answer echoes the Nonce. */
+	rp.nonce = res.nonce;
+	rp.nonce_len = res.nonce_len;
+	if (!res.opts.has_hkreq) {
+		out->reason = HK_R_NO_HKREQ;
+		r = build_prrtadv(cfg, &rp, now, out);
+		return r == HK_R_OK ? out->reason : (out->reason = r);
+	}
+	if (wire_opt_hkreq_decode(&res.opts.hkreq, &hq) != WIRE_OK ||
+	    (ek = enc_key_check(&hq, res.key_bits)) == NULL) {
+		out->reason = HK_R_ENC_KEY; /* A10: answered without a Handover Key Reply */
+		r = build_prrtadv(cfg, &rp, now, out);
+		return r == HK_R_OK ? out->reason : (out->reason = r);
+	}
+	if ((at = hk_at_resolve(cfg->mac, hq.at)) < 0) {
+		EVP_PKEY_free(ek);
+		out->reason = HK_R_NO_AT;
+		r = build_prrtadv(cfg, &rp, now, out);
+		return r == HK_R_OK ? out->reason : (out->reason = r);
+	}
+
+	/* A8: the key of this CGA and CGA public key, or a new one. */
+	struct hk_key *k = &out->key;
+	if (wire_opt_cga_decode(&res.opts.cga, &cga) != WIRE_OK ||
+	    cga_verify(f.ip.src, cga.params, cga.params_len, &info) != CGA_OK) {
+		EVP_PKEY_free(ek);
+		return out->reason = HK_R_INTERNAL; /* send_verify just accepted it */
+	}
+	memcpy(k->cga, f.ip.src, 16);
+	SHA1(info.pubkey, info.pubkey_len, k->pk_sha1);
+	struct hk_key old;
+	if (ks && ks->find(ks->ctx, k->cga, &old) == 1 &&
+	    CRYPTO_memcmp(old.pk_sha1, k->pk_sha1, 20) == 0) {
+		/* MUST return the existing key, with its recorded AT and what is left of its
+		 * lifetime (it is discarded then, A13). */
+		uint64_t sec = now >> 16, end = old.issued + old.lifetime;
+		*k = old;
+		rp.lifetime = (uint16_t)(end > sec ? (end - sec > 0xffff ? 0xffff : end - sec) : 0);
+		out->op = HK_KEY_EXISTING;
+		OPENSSL_cleanse(&old, sizeof(old));
+	} else {
+		k->at = (uint8_t)at;
+		k->key_len = (uint8_t)hk_at_key_len(cfg->mac, (uint8_t)at);
+		/* A9: from a CSPRNG, only now that SEND verification succeeded (§5). */
+		if (RAND_priv_bytes(k->key, k->key_len) != 1) {
+			EVP_PKEY_free(ek);
+			OPENSSL_cleanse(k, sizeof(*k));
+			return out->reason = HK_R_RANDOM;
+		}
+		k->issued = now >> 16;
+		k->lifetime = cfg->hk_lifetime;
+		rp.lifetime = cfg->hk_lifetime;
+		out->op = HK_KEY_INSERT;
+	}
+	r = encrypt_key(ek, k->key, k->key_len, enc, &enc_len);
+	EVP_PKEY_free(ek);
+	if (r == HK_R_OK) {
+		rp.at = k->at;
+		rp.enc = enc;
+		rp.enc_len = enc_len;
+		r = build_prrtadv(cfg, &rp, now, out);
+	}
+	if (r != HK_R_OK) {
+		/* nothing was sent: nothing to commit */
+		OPENSSL_cleanse(k, sizeof(*k));
+		out->op = HK_KEY_NONE;
+		out->len = 0;
+		return out->reason = r;
+	}
+	return out->reason;
+}
+
+/* ---- FBU and FBack -------------------------------------------------------------------------- */
+
+bool hk_seq_newer(uint16_t last, uint16_t seq)
+{
+	uint16_t d = (uint16_t)(seq - last);
+	return d != 0 && d < 0x8000u;
+}
+
+int hk_fbu_check(const struct hk_fbu_policy *p, const struct wire_frame *f, const uint8_t *key_cga,
+		 bool has_last, uint16_t last_seq, struct hk_fbu_info *info)
+{
+	const struct wire_mh *mh = &f->mh;
+	uint32_t lt;
+
+	memset(info, 0, sizeof(*info));
+	if (f->err != WIRE_OK || f->msg != WIRE_MSG_FBU)
+		return HK_R_NOT_FBU;
+	/* RFC 5269 §3.5 / A23: the key is named by the Home Address option. */
+	if (f->ip.hao == NULL)
+		return HK_R_NO_HAO;
+	if (key_cga && memcmp(f->ip.hao, key_cga, 16) != 0)
+		return HK_R_HAO_MISMATCH; /* A21 */
+	if (has_last && !hk_seq_newer(last_seq, mh->u.fbu.seq))
+		return HK_R_STALE_SEQ; /* A14 */
+	memcpy(info->pcoa, f->ip.hao, 16);
+	memcpy(info->ncoa, mh->altcoa ? mh->altcoa : f->ip.src, 16); /* A2 */
+	memcpy(info->par, f->ip.dst, 16);			     /* A12 */
+	info->seq = mh->u.fbu.seq;
+	info->flags = mh->u.fbu.flags;
+	lt = mh->u.fbu.lifetime;
+	info->teardown = lt == 0; /* RFC 5568 §5.6 */
+	if (p->lifetime_4s)
+		lt *= 4; /* A4 */
+	info->lifetime = lt > p->max_lifetime ? p->max_lifetime : lt;
+	info->from_par_link = memcmp(f->ip.src, f->ip.hao, 16) == 0;
+	if (mh->mh_lla && mh->mh_lla_code == 2 && mh->mh_lla_len >= 6) {
+		info->has_mn_lla = true;
+		memcpy(info->mn_lla, mh->mh_lla + 3, 6);
+	}
+	return HK_R_OK;
+}
+
+int hk_badf_seal(struct mac_ctx *mctx, const struct mac_key *key, uint8_t *pkt, size_t len,
+		 size_t mh_off, size_t auth_off)
+{
+	static const uint8_t zero[MAC_TAG_MAX];
+	struct wire_frame f;
+	struct wire_mac_input in;
+	struct mac_job job;
+	uint8_t tag[MAC_TAG_MAX];
+
+	/* checksum first so that the packet decodes; the MAC input has it zeroed anyway */
+	if (wire_mh_seal(pkt, len, mh_off, auth_off, zero, key->tag_len) != WIRE_OK ||
+	    wire_decode_frame(pkt, len, WIRE_LINK_RAW6, &f) != WIRE_OK ||
+	    wire_mac_input(&f.ip, &f.mh, &in) != WIRE_OK)
+		return HK_R_INTERNAL;
+	mac_job_from_input(&job, key, &in);
+	job.tag = NULL;
+	job.tag_len = 0;
+	job.out = tag;
+	if (mac_generate_burst(mctx, &job, 1) != 1)
+		return HK_R_INTERNAL;
+	return wire_mh_seal(pkt, len, mh_off, auth_off, tag, key->tag_len) == WIRE_OK
+		   ? HK_R_OK
+		   : HK_R_INTERNAL;
+}
+
+int hk_fback_build(struct mac_ctx *mctx, const struct mac_key *key, const struct hk_fbu_policy *p,
+		   const struct hk_fbu_info *fbu, uint8_t status, uint8_t *pkt, size_t cap,
+		   size_t *len)
+{
+	struct wire_buf w = wire_buf_make(pkt, cap);
+	struct wire_fback_spec s = {
+		.src = fbu->par,
+		.dst = fbu->ncoa,
+		.status = status,
+		.seq = fbu->seq,
+		/* the granted lifetime, in the units the peer uses (A4) */
+		.lifetime = (uint16_t)(p->lifetime_4s ? (fbu->lifetime + 3) / 4 : fbu->lifetime),
+		.altcoa = status == 1 ? fbu->ncoa : NULL,
+		.auth_len = key->tag_len,
+	};
+	size_t mh_off, auth_off;
+	int r;
+
+	if (wire_build_fback(&w, &s, &mh_off, &auth_off) != WIRE_OK)
+		return HK_R_NOSPACE;
+	if ((r = hk_badf_seal(mctx, key, pkt, w.len, mh_off, auth_off)) != HK_R_OK)
+		return r;
+	*len = w.len;
+	return HK_R_OK;
+}
