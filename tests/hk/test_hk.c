@@ -629,6 +629,53 @@ static void test_mn_drops_bad_prrtadv(void **state)
 	world_free(w);
 }
 
+/* RFC 5269 §3.3: a reply whose AT the MN does not support is not used. */
+static void test_mn_refuses_unsupported_at(void **state)
+{
+	(void)state;
+	struct world *w = world_new(1024);
+	uint8_t sol[HK_PKT_MAX];
+	struct hk_ar_out *out = malloc(sizeof(*out));
+	struct mac_cfg mn_mac = w->mac;
+	uint64_t now = TS(T0);
+	size_t n = mn_solicit(w, 1, now, sol, sizeof(sol));
+
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now, out), HK_R_OK);
+	assert_int_equal(out->key.at, 1);
+	mn_mac.at[1].alg = MAC_ALG_NONE; /* this MN knows only AT 0 */
+	w->m.cfg.mac = &mn_mac;
+	assert_int_equal(hk_mn_prrtadv(&w->m, out->pkt, out->len, now, NULL), HK_R_NO_AT);
+	assert_null(hk_mn_key_find(&w->m, w->ar.addr, now));
+	w->m.cfg.mac = &w->mac;
+	free(out);
+	world_free(w);
+}
+
+/* A8 / RFC 5269 §3.6: a key is unique per CGA public key: the same address with another
+ * public key (as the table records it) gets a new key, never the old one. */
+static void test_same_cga_other_public_key(void **state)
+{
+	(void)state;
+	struct world *w = world_new(1024);
+	uint8_t sol[HK_PKT_MAX];
+	struct hk_ar_out *out = malloc(sizeof(*out));
+	uint64_t now = TS(T0);
+	size_t n = mn_solicit(w, 0, now, sol, sizeof(sol));
+	uint8_t first[HK_KEY_MAX];
+
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now, out), HK_R_OK);
+	store_commit(&w->store, out);
+	memcpy(first, out->key.key, out->key.key_len);
+	w->store.k[0].pk_sha1[0] ^= 1;
+	n = mn_solicit(w, 0, now + TS(1), sol, sizeof(sol));
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now + TS(1), out),
+			 HK_R_OK);
+	assert_int_equal(out->op, HK_KEY_INSERT);
+	assert_memory_not_equal(out->key.key, first, out->key.key_len);
+	free(out);
+	world_free(w);
+}
+
 static void test_hkepk_rotation(void **state)
 {
 	(void)state;
@@ -969,6 +1016,8 @@ int main(void)
 		cmocka_unit_test(test_replayed_rtsolpr_refused),
 		cmocka_unit_test(test_hop_limit_and_malformed),
 		cmocka_unit_test(test_mn_drops_bad_prrtadv),
+		cmocka_unit_test(test_mn_refuses_unsupported_at),
+		cmocka_unit_test(test_same_cga_other_public_key),
 		cmocka_unit_test(test_hkepk_rotation),
 		cmocka_unit_test(test_mn_key_lifetime),
 		cmocka_unit_test(test_shared_prrtadv_decrypts),
