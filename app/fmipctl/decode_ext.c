@@ -5,5 +5,8 @@
 #include "decode_ext.h"
 
 const struct decode_ext *const decode_exts[] = {
+	&decode_ext_verify,
+	&decode_ext_trust_anchor,
+	&decode_ext_chain,
 	NULL,
 };

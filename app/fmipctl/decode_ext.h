@@ -33,6 +33,11 @@ struct decode_ext {
 	int (*finish)(void *ctx);
 };
 
+/* SEND verdicts (decode_verify.c). */
+extern const struct decode_ext decode_ext_verify;
+extern const struct decode_ext decode_ext_trust_anchor;
+extern const struct decode_ext decode_ext_chain;
+
 /* NULL-terminated. */
 extern const struct decode_ext *const decode_exts[];
 

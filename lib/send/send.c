@@ -573,10 +573,11 @@ static int verify_inner(const struct send_cfg *cfg, const struct send_verify_req
 			return SEND_R_MALFORMED;
 		r = cga_verify(req->claimed ? req->claimed : req->src, cga.params, cga.params_len,
 			       &info);
-		if (r != CGA_OK) {
+		if (r != CGA_OK && !(req->no_cga_check && r != CGA_E_PARAMS)) {
 			res->cga_err = r;
 			return SEND_R_CGA;
 		}
+		res->cga_err = r;
 		res->sec = info.sec;
 		if (cga_key_hash(info.pubkey, info.pubkey_len, res->key_hash) != CGA_OK)
 			return SEND_R_INTERNAL;

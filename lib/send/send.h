@@ -203,6 +203,8 @@ struct send_verify_req {
 	const uint8_t *expect_nonce; /* advertisements: the nonce we sent (NULL: none) */
 	size_t expect_nonce_len;
 	struct send_replay *replay; /* NULL: no §5.3.4.2 check */
+	bool no_cga_check;	    /* diagnostics only (fmipctl): take the key from the CGA option
+				     * without verifying the address, to report the signature on its own */
 	uint64_t now;		    /* RDnew for the replay check (48.16) */
 };
 
