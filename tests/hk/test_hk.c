@@ -565,6 +565,62 @@ static void test_hop_limit_and_malformed(void **state)
 	world_free(w);
 }
 
+/* RFC 5568 §6.1.2: Code 0 when every AP asked is known with NAR information, 2 when none is,
+ * 3 for a subset; the per-AP Option-Codes say why; the wildcard asks for every AP known. */
+static void test_prrtadv_codes(void **state)
+{
+	(void)state;
+	struct world *w = world_new(1024);
+	uint8_t sol[HK_PKT_MAX];
+	struct hk_ar_out *out = malloc(sizeof(*out));
+	uint64_t now = TS(T0);
+	static const uint8_t unknown_ap[6] = { 2, 0, 0, 0, 0, 0xcc };
+	const uint8_t both[2][6] = { { 2, 0, 0, 0, 0, 0xaa }, { 2, 0, 0, 0, 0, 0xcc } };
+	struct {
+		const uint8_t (*aps)[6];
+		unsigned n;
+		uint8_t code;
+		unsigned n_lla;	   /* LLA options in the reply, the source LLA included */
+		uint8_t last_code; /* Option-Code of the last LLA option */
+	} cases[] = {
+		{ &unknown_ap, 1, 2, 2, WIRE_LLA_NO_PREFIX },
+		{ both, 2, 3, 4, WIRE_LLA_NO_PREFIX },
+		{ NULL, 0, 0, 3, WIRE_LLA_NAR }, /* wildcard: the one known AP */
+	};
+	for (unsigned i = 0; i < ARRAY_LEN(cases); i++) {
+		struct hk_rtsolpr_spec s = {
+			.dst = w->ar.addr, .new_aps = cases[i].aps, .n_new_aps = cases[i].n, .at = 0
+		};
+		size_t n;
+		struct wire_frame f;
+		struct wire_ndopt_iter it;
+		struct wire_ndopt o;
+		unsigned n_lla = 0;
+		uint8_t last = 0xff;
+
+		assert_int_equal(hk_mn_rtsolpr(&w->m, &s, now + TS(i), sol, sizeof(sol), &n),
+				 HK_R_OK);
+		assert_int_equal(
+		    hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now + TS(i), out), HK_R_OK);
+		assert_int_equal(wire_decode_frame(out->pkt, out->len, WIRE_LINK_RAW6, &f),
+				 WIRE_OK);
+		assert_int_equal(f.nd.fmip.code, cases[i].code);
+		wire_ndopt_iter_init(&it, &f.icmp, 8);
+		while (wire_ndopt_next(&it, &o) == 1) {
+			struct wire_opt_lla l;
+			if (o.type != WIRE_ND_FMIP_LLA)
+				continue;
+			assert_int_equal(wire_opt_lla_decode(&o, &l), WIRE_OK);
+			n_lla++;
+			last = l.code;
+		}
+		assert_int_equal(n_lla, cases[i].n_lla);
+		assert_int_equal(last, cases[i].last_code);
+	}
+	free(out);
+	world_free(w);
+}
+
 /* ---- §3.3 on the MN side ------------------------------------------------------------------- */
 
 static void test_mn_drops_bad_prrtadv(void **state)
@@ -1015,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_enc_key_other_size_refused),
 		cmocka_unit_test(test_replayed_rtsolpr_refused),
 		cmocka_unit_test(test_hop_limit_and_malformed),
+		cmocka_unit_test(test_prrtadv_codes),
 		cmocka_unit_test(test_mn_drops_bad_prrtadv),
 		cmocka_unit_test(test_mn_refuses_unsupported_at),
 		cmocka_unit_test(test_same_cga_other_public_key),
