@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw telemetry (/var/run/dpdk/<prefix>/dpdk_telemetry.v2; `fmipctl stats|keys`).
+ *
+ *   /fmipgw/stats         counters summed over every lcore, malformed drops by lib/wire error,
+ *                         RtSolPr outcomes by lib/hk / SEND reason, provisioning latency
+ *   /fmipgw/lcore,<id>    one lcore's counters
+ *   /fmipgw/keys          live keys, capacity, table statistics, live keys per AT
+ *   /fmipgw/key,<address> one key record without secrets (AT, times, last sequence)
+ *   /fmipgw/config        the effective value of every configuration key
+ *
+ * DPDK 22.11 callbacks take no user argument: the one file-scope pointer below is the
+ * context (set once before registration, never changed).  Counter reads race benignly with
+ * the lcores that own them (aligned 64-bit loads).  /fmipgw/key reads the key table as an RCU
+ * reader with its own QSBR thread id (n_workers), online only for the lookup.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "gw.h"
+
+static struct gw *tel_gw;
+
+static void add_counters(struct rte_tel_data *d, const struct gw_counters *c)
+{
+#define GW_CNT_TEL(n, u, h) rte_tel_data_add_dict_u64(d, #n, c->n);
+	GW_COUNTERS(GW_CNT_TEL)
+#undef GW_CNT_TEL
+	for (int e = 1; e < WIRE_E__COUNT; e++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "malformed_%s", wire_strerror(e));
+		for (char *p = name; *p; p++)
+			if (*p == ' ' || *p == '-')
+				*p = '_';
+		rte_tel_data_add_dict_u64(d, name, c->malformed[e]);
+	}
+}
+
+void counters_sum(const struct gw *gw, struct gw_counters *s)
+{
+	const struct gw_counters *src[GW_MAX_WORKERS + 1];
+	unsigned n = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (unsigned i = 0; i < gw->n_workers; i++)
+		src[n++] = &gw->workers[i]->cnt;
+	if (gw->ctrl != NULL)
+		src[n++] = &gw->ctrl->cnt;
+	for (unsigned i = 0; i < n; i++) {
+#define GW_CNT_SUM(f, u, h) s->f += __atomic_load_n(&src[i]->f, __ATOMIC_RELAXED);
+		GW_COUNTERS(GW_CNT_SUM)
+#undef GW_CNT_SUM
+		for (int e = 0; e < WIRE_E__COUNT; e++)
+			s->malformed[e] += __atomic_load_n(&src[i]->malformed[e], __ATOMIC_RELAXED);
+	}
+}
+
+void counters_print_md(FILE *f)
+{
+	fprintf(f, "| counter | unit | meaning |\n|---|---|---|\n");
+#define GW_CNT_MD(n, u, h) fprintf(f, "| `%s` | %s | %s |\n", #n, u, h);
+	GW_COUNTERS(GW_CNT_MD)
+#undef GW_CNT_MD
+	for (int e = 1; e < WIRE_E__COUNT; e++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "malformed_%s", wire_strerror(e));
+		for (char *p = name; *p; p++)
+			if (*p == ' ' || *p == '-')
+				*p = '_';
+		fprintf(f, "| `%s` | packets | %s \"%s\" |\n", name, GW_MALFORMED_HELP,
+			wire_strerror(e));
+	}
+}
+
+static const char *const hk_names[] = {
+#define HK_NAME(n, s) #n,
+	HK_REASONS(HK_NAME)
+#undef HK_NAME
+};
+
+static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct gw_counters s;
+	struct rte_tel_data *hk, *sr;
+	const struct gw_ctrl *c = tel_gw->ctrl;
+
+	(void)cmd;
+	(void)params;
+	counters_sum(tel_gw, &s);
+	rte_tel_data_start_dict(d);
+	add_counters(d, &s);
+	rte_tel_data_add_dict_u64(d, "workers", tel_gw->n_workers);
+	rte_tel_data_add_dict_u64(d, "prov_latency_samples",
+				  __atomic_load_n(&c->lat_n, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "prov_latency_p50_us", ctrl_latency_pct(c, 50));
+	rte_tel_data_add_dict_u64(d, "prov_latency_p99_us", ctrl_latency_pct(c, 99));
+	rte_tel_data_add_dict_u64(d, "prov_latency_max_us", ctrl_latency_pct(c, 100));
+	hk = rte_tel_data_alloc();
+	sr = rte_tel_data_alloc();
+	if (hk != NULL) {
+		rte_tel_data_start_dict(hk);
+		for (int r = 0; r < HK_R__COUNT; r++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s", hk_names[r]);
+			for (char *p = name; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			rte_tel_data_add_dict_u64(hk, name, c->hk_reason[r]);
+		}
+		if (rte_tel_data_add_dict_container(d, "rtsolpr_reasons", hk, 0) != 0)
+			rte_tel_data_free(hk);
+	}
+	if (sr != NULL) {
+		rte_tel_data_start_dict(sr);
+		for (int r = 0; r < SEND_R__COUNT; r++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s", send_reason_name(r));
+			for (char *p = name; *p; p++)
+				if (*p == '-')
+					*p = '_';
+			rte_tel_data_add_dict_u64(sr, name, c->send_reason[r]);
+		}
+		if (rte_tel_data_add_dict_container(d, "send_reasons", sr, 0) != 0)
+			rte_tel_data_free(sr);
+	}
+	return 0;
+}
+
+static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char *end;
+	unsigned long id;
+
+	(void)cmd;
+	if (params == NULL || *params == '\0')
+		return -1;
+	id = strtoul(params, &end, 10);
+	if (*end != '\0')
+		return -1;
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < tel_gw->n_workers; i++) {
+		if (tel_gw->workers[i]->lcore == id && tel_gw->ctrl->lcore != id) {
+			rte_tel_data_add_dict_string(d, "role", "worker");
+			rte_tel_data_add_dict_u64(d, "worker", i);
+			add_counters(d, &tel_gw->workers[i]->cnt);
+			return 0;
+		}
+	}
+	if (tel_gw->ctrl->lcore == id) {
+		rte_tel_data_add_dict_string(
+		    d, "role", tel_gw->workers[0]->lcore == id ? "control+worker" : "control");
+		if (tel_gw->workers[0]->lcore == id) {
+			struct gw_counters s = tel_gw->ctrl->cnt;
+
+			counters_sum(tel_gw, &s); /* one lcore does everything */
+			add_counters(d, &s);
+		} else {
+			add_counters(d, &tel_gw->ctrl->cnt);
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int cmd_keys(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct keytab_stats st;
+	struct rte_tel_data *per;
+
+	(void)cmd;
+	(void)params;
+	keytab_get_stats(tel_gw->kt, &st);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "live", st.live);
+	rte_tel_data_add_dict_u64(d, "capacity", keytab_capacity(tel_gw->kt));
+	rte_tel_data_add_dict_u64(d, "added", st.added);
+	rte_tel_data_add_dict_u64(d, "replaced", st.replaced);
+	rte_tel_data_add_dict_u64(d, "deleted", st.deleted);
+	rte_tel_data_add_dict_u64(d, "expired", st.expired);
+	rte_tel_data_add_dict_u64(d, "full", st.full);
+	rte_tel_data_add_dict_u64(d, "errors", st.errors);
+	rte_tel_data_add_dict_u64(d, "freed", st.freed);
+	per = rte_tel_data_alloc();
+	if (per != NULL) {
+		rte_tel_data_start_dict(per);
+		for (int a = 0; a < MAC_AT_MAX; a++) {
+			char name[16];
+
+			if (tel_gw->cfg.mac.at[a].alg == MAC_ALG_NONE)
+				continue;
+			snprintf(name, sizeof(name), "at%d", a);
+			rte_tel_data_add_dict_u64(
+			    per, name,
+			    __atomic_load_n(&tel_gw->ctrl->keys_per_at[a], __ATOMIC_RELAXED));
+		}
+		if (rte_tel_data_add_dict_container(d, "per_at", per, 0) != 0)
+			rte_tel_data_free(per);
+	}
+	return 0;
+}
+
+static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint8_t a[16];
+	const uint8_t *cgas[1] = { a };
+	hash_sig_t sig[1];
+	struct keytab_rec *rec[1];
+	unsigned tid = tel_gw->n_workers;
+	uint64_t now_s = gw_now_s(tel_gw);
+
+	(void)cmd;
+	if (params == NULL || inet_pton(AF_INET6, params, a) != 1)
+		return -1;
+	sig[0] = keytab_sig(tel_gw->kt, a);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "address", params);
+	rte_rcu_qsbr_thread_online(tel_gw->qsv, tid);
+	if (keytab_lookup_bulk(tel_gw->kt, cgas, sig, 1, rec) == 1) {
+		const struct keytab_rec *r = rec[0];
+		uint32_t ls = __atomic_load_n(&r->last_seq, __ATOMIC_RELAXED);
+		uint64_t exp = __atomic_load_n(&r->expires, __ATOMIC_RELAXED);
+		char hex[41];
+
+		for (int i = 0; i < 20; i++)
+			snprintf(hex + 2 * i, 3, "%02x", r->pk_sha1[i]);
+		rte_tel_data_add_dict_string(d, "state",
+					     keytab_rec_usable(r, now_s) ? "live" : "expired");
+		rte_tel_data_add_dict_u64(d, "at", r->at);
+		rte_tel_data_add_dict_string(d, "alg", mac_alg_name((enum mac_alg)r->mac.alg));
+		rte_tel_data_add_dict_u64(d, "tag_len", r->mac.tag_len);
+		rte_tel_data_add_dict_string(d, "pk_sha1", hex);
+		rte_tel_data_add_dict_u64(d, "age_s", now_s - r->issued);
+		rte_tel_data_add_dict_u64(d, "expires_in_s", exp > now_s ? exp - now_s : 0);
+		rte_tel_data_add_dict_u64(d, "hk_lifetime_s", r->hk_expires - r->issued);
+		rte_tel_data_add_dict_u64(d, "fbu_seen", (ls >> 16) & 1);
+		rte_tel_data_add_dict_u64(d, "last_seq", ls & 0xffff);
+		rte_tel_data_add_dict_u64(d, "binding_live",
+					  __atomic_load_n(&r->binding_live, __ATOMIC_RELAXED));
+	} else {
+		rte_tel_data_add_dict_string(d, "state", "absent");
+	}
+	rte_rcu_qsbr_quiescent(tel_gw->qsv, tid);
+	rte_rcu_qsbr_thread_offline(tel_gw->qsv, tid);
+	return 0;
+}
+
+static int cmd_config(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "file", tel_gw->cfg.file);
+	for (unsigned i = 0; i < config_nkeys(); i++) {
+		const char *sec, *key, *type, *def, *help;
+		bool rl;
+		char name[96];
+
+		config_key_info(i, &sec, &key, &type, &def, &rl, &help);
+		if (strcmp(sec, "ap.*") == 0)
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", sec, key);
+		rte_tel_data_add_dict_string(d, name, tel_gw->cfg.text[i]);
+	}
+	rte_tel_data_add_dict_u64(d, "access_points", tel_gw->cfg.n_aps);
+	rte_tel_data_add_dict_string(d, "mac.engine", mac_engine_describe(tel_gw->mac));
+	return 0;
+}
+
+static bool name_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' ||
+		      *s == '/'))
+			return false;
+	return true;
+}
+
+int telemetry_init(struct gw *gw, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		telemetry_cb fn;
+		const char *help;
+	} cmds[] = {
+		{ "/fmipgw/stats", cmd_stats, "fmipgw counters summed over lcores. No parameters" },
+		{ "/fmipgw/lcore", cmd_lcore, "one lcore's counters. Parameter: lcore id" },
+		{ "/fmipgw/keys", cmd_keys, "handover-key table summary. No parameters" },
+		{ "/fmipgw/key", cmd_key, "one key record, no secrets. Parameter: IPv6 address" },
+		{ "/fmipgw/config", cmd_config, "effective configuration. No parameters" },
+	};
+
+	tel_gw = gw;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		int rc;
+
+		if (!name_ok(cmds[i].name)) {
+			snprintf(err, errlen, "telemetry command name '%s' is not [a-z0-9_/]",
+				 cmds[i].name);
+			return -1;
+		}
+		rc = rte_telemetry_register_cmd(cmds[i].name, cmds[i].fn, cmds[i].help);
+		if (rc != 0) {
+			snprintf(err, errlen, "telemetry: cannot register %s: %s", cmds[i].name,
+				 strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw fast path (DESIGN.md "Fast path"; after DPDK examples/l3fwd).
+ *
+ * Per loop: RX burst on every port → wire_decode_frame() per frame → classify:
+ *   - FBU to a PAR address: collected; then ONE keytab_lookup_bulk() (key = the Home Address,
+ *     A23/A21) and ONE mac_verify_burst() for the burst; verified ones pass keytab_seq_accept()
+ *     (A14) and their mbuf goes to the control lcore as the "accepted FBU" event (the mbuf
+ *     itself: the forwarding stage and the FBack need the message; class and RX time ride in
+ *     the fmipgw_meta mbuf dynamic field);
+ *   - RtSolPr, CPS and other ND/SEND/MH messages for the router: per-class TSC token bucket,
+ *     then the SP/SC ring to control;
+ *   - everything else: pass-through (drop / same port / other port), the forwarding stage's
+ *     place until the PAR forwarding issue fills it;
+ *   - every drop has its own counter; malformed frames count per lib/wire error.
+ * Then one rte_rcu_qsbr_quiescent().  No allocation, lock, OpenSSL call or log per packet.
+ */
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+
+#include "gw.h"
+
+static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 0x02 };
+
+bool gw_is_par(const struct gw_config *cfg, const uint8_t a[16])
+{
+	for (unsigned i = 0; i < cfg->n_par; i++)
+		if (memcmp(cfg->par[i], a, 16) == 0)
+			return true;
+	return false;
+}
+
+/* Addressed to the router: its link-local address, a PAR address, all-routers, or any
+ * multicast (solicited-node, all-nodes) on the access link. */
+bool gw_is_router_dst(const struct gw_config *cfg, const uint8_t ll[16], const uint8_t a[16])
+{
+	return a[0] == 0xff || memcmp(a, ll, 16) == 0 || memcmp(a, all_routers, 16) == 0 ||
+	       gw_is_par(cfg, a);
+}
+
+void worker_set_policer(struct gw_worker *w, const struct gw_config *cfg, uint64_t hz)
+{
+	for (int c = 0; c < GW_CLS__COUNT; c++) {
+		uint64_t cost = cfg->pol[c].rate ? hz / cfg->pol[c].rate : 0;
+
+		if (cfg->pol[c].rate && cost == 0)
+			cost = 1;
+		__atomic_store_n(&w->pol_cap[c], cost * cfg->pol[c].burst, __ATOMIC_RELAXED);
+		__atomic_store_n(&w->pol_cost[c], cost, __ATOMIC_RELAXED);
+	}
+}
+
+/* TSC token bucket: 1 pass, 0 drop. */
+static inline int tb_take(struct gw_worker *w, int cls, uint64_t now)
+{
+	uint64_t cost = __atomic_load_n(&w->pol_cost[cls], __ATOMIC_RELAXED);
+	uint64_t cap = __atomic_load_n(&w->pol_cap[cls], __ATOMIC_RELAXED);
+	struct gw_tb *tb = &w->tb[cls];
+
+	if (cost == 0)
+		return 1;
+	tb->credit += now - tb->last;
+	tb->last = now;
+	if (tb->credit > cap)
+		tb->credit = cap;
+	if (tb->credit < cost)
+		return 0;
+	tb->credit -= cost;
+	return 1;
+}
+
+static inline void to_ctrl(struct gw_worker *w, struct rte_mbuf *m, enum gw_ev ev, uint64_t tsc)
+{
+	struct gw_mbuf_meta *meta = gw_meta(w->gw, m);
+
+	meta->ev = ev;
+	meta->rx_tsc = tsc;
+	if (rte_ring_sp_enqueue(w->ring, m) != 0) {
+		w->cnt.drop_ring_full++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+static inline void pass(struct gw_worker *w, struct rte_mbuf *m, enum gw_pass mode)
+{
+	unsigned in = 0, out;
+
+	if (mode == GW_PASS_DROP) {
+		w->cnt.drop_pass++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	for (unsigned i = 0; i < w->gw->n_ports; i++)
+		if (w->gw->ports[i].id == m->port)
+			in = i;
+	out = mode == GW_PASS_SAME ? in : (in ^ 1u);
+	if (out >= w->gw->n_ports)
+		out = in;
+	w->tx[out][w->ntx[out]++] = m;
+}
+
+static inline void classify_ctrl(struct gw_worker *w, struct rte_mbuf *m, int cls, enum gw_ev ev,
+				 uint64_t tsc)
+{
+	if (!tb_take(w, cls, tsc)) {
+		if (cls == GW_CLS_RTSOLPR)
+			w->cnt.drop_policer_rtsolpr++;
+		else if (cls == GW_CLS_CPS)
+			w->cnt.drop_policer_cps++;
+		else
+			w->cnt.drop_policer_nd++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (cls == GW_CLS_RTSOLPR)
+		w->cnt.ctrl_rtsolpr++;
+	else if (cls == GW_CLS_CPS)
+		w->cnt.ctrl_cps++;
+	else
+		w->cnt.ctrl_nd++;
+	to_ctrl(w, m, ev, tsc);
+}
+
+/* The FBUs of one burst: bulk lookup, one MAC burst, sequence check. */
+static void fbu_burst(struct gw_worker *w, unsigned nf, uint64_t tsc)
+{
+	const struct gw *gw = w->gw;
+	uint64_t now_s = tsc / gw->tsc_hz, ok = 0;
+	unsigned nj = 0;
+	uint16_t jidx[GW_BURST_MAX];
+
+	keytab_lookup_bulk(gw->kt, w->cgas, w->sigs, nf, w->recs);
+	for (unsigned i = 0; i < nf; i++) {
+		struct keytab_rec *r = w->recs[i];
+
+		if (r == NULL) {
+			w->cnt.drop_fbu_no_key++;
+			rte_pktmbuf_free(w->pkts[w->fbu_idx[i]]);
+			continue;
+		}
+		if (!keytab_rec_usable(r, now_s)) {
+			w->cnt.drop_fbu_expired++;
+			rte_pktmbuf_free(w->pkts[w->fbu_idx[i]]);
+			continue;
+		}
+		mac_job_from_input(&w->jobs[nj], &r->mac, &w->min[i]);
+		jidx[nj++] = (uint16_t)i;
+	}
+	if (nj == 0)
+		return;
+	mac_verify_burst(w->mctx, w->jobs, nj, &ok);
+	for (unsigned j = 0; j < nj; j++) {
+		unsigned i = jidx[j];
+		struct rte_mbuf *m = w->pkts[w->fbu_idx[i]];
+
+		if (!(ok & (1ull << j))) {
+			w->cnt.drop_fbu_bad_mac++;
+			rte_pktmbuf_free(m);
+		} else if (!keytab_seq_accept(w->recs[i], w->frames[w->fbu_idx[i]].mh.u.fbu.seq)) {
+			w->cnt.drop_fbu_stale_seq++;
+			rte_pktmbuf_free(m);
+		} else {
+			w->cnt.fbu_accepted++;
+			to_ctrl(w, m, GW_EV_FBU_OK, tsc);
+		}
+	}
+}
+
+static void flush_tx(struct gw_worker *w)
+{
+	for (unsigned p = 0; p < w->gw->n_ports; p++) {
+		uint16_t n = w->ntx[p], sent;
+
+		if (n == 0)
+			continue;
+		sent = rte_eth_tx_burst(w->gw->ports[p].id, w->txq, w->tx[p], n);
+		w->cnt.pass_tx += sent;
+		if (sent < n) {
+			w->cnt.drop_tx_full += (uint64_t)(n - sent);
+			rte_pktmbuf_free_bulk(&w->tx[p][sent], (unsigned)(n - sent));
+		}
+		w->ntx[p] = 0;
+	}
+}
+
+static void rx_burst(struct gw_worker *w, uint16_t port, uint16_t burst)
+{
+	const struct gw *gw = w->gw;
+	const struct gw_config *cfg = &gw->cfg;
+	const uint8_t *ll = cfg->router_addr;
+	enum gw_pass mode = __atomic_load_n(&cfg->pass, __ATOMIC_RELAXED);
+	uint16_t n = rte_eth_rx_burst(port, w->rxq, w->pkts, burst);
+	unsigned nf = 0;
+	uint64_t tsc;
+
+	if (n == 0)
+		return;
+	tsc = rte_rdtsc();
+	w->cnt.rx_packets += n;
+	w->cnt.rx_bursts++;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = w->pkts[i];
+		struct wire_frame *f = &w->frames[i];
+		int e;
+
+		if (m->nb_segs != 1) {
+			w->cnt.drop_multiseg++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		e = wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+				      WIRE_LINK_ETH, f);
+		if (e == WIRE_E_NOT_IPV6 && f->msg == WIRE_MSG_NOT_IPV6) {
+			pass(w, m, mode); /* ARP and other non-IPv6 traffic */
+			continue;
+		}
+		if (e != WIRE_OK) {
+			w->cnt.drop_malformed++;
+			w->cnt.malformed[(unsigned)e < WIRE_E__COUNT ? (unsigned)e : 0]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		switch (f->msg) {
+		case WIRE_MSG_FBU:
+			if (!gw_is_par(cfg, f->ip.dst))
+				break;
+			w->cnt.fbu_rx++;
+			if (f->ip.hao == NULL) {
+				w->cnt.drop_fbu_no_hao++; /* A23: the key is named by the PCoA */
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			if (wire_mac_input(&f->ip, &f->mh, &w->min[nf]) != WIRE_OK) {
+				w->cnt.drop_fbu_mac_input++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			w->cgas[nf] = f->ip.hao;
+			w->sigs[nf] = keytab_sig(gw->kt, f->ip.hao);
+			w->fbu_idx[nf++] = i;
+			continue;
+		case WIRE_MSG_RTSOLPR:
+			if (!gw_is_router_dst(cfg, ll, f->ip.dst))
+				break;
+			classify_ctrl(w, m, GW_CLS_RTSOLPR, GW_EV_RTSOLPR, tsc);
+			continue;
+		case WIRE_MSG_CPS:
+			if (!gw_is_router_dst(cfg, ll, f->ip.dst))
+				break;
+			classify_ctrl(w, m, GW_CLS_CPS, GW_EV_CPS, tsc);
+			continue;
+		case WIRE_MSG_ND:
+		case WIRE_MSG_FBACK:
+		case WIRE_MSG_HI:
+		case WIRE_MSG_HACK:
+			if (!gw_is_router_dst(cfg, ll, f->ip.dst))
+				break;
+			classify_ctrl(w, m, GW_CLS_ND, GW_EV_ND, tsc);
+			continue;
+		default:
+			break;
+		}
+		pass(w, m, mode);
+	}
+	if (nf != 0)
+		fbu_burst(w, nf, tsc);
+	flush_tx(w);
+}
+
+void worker_poll(struct gw_worker *w)
+{
+	const struct gw *gw = w->gw;
+
+	rte_rcu_qsbr_thread_online(gw->qsv, w->idx);
+	for (unsigned p = 0; p < gw->n_ports; p++)
+		rx_burst(w, gw->ports[p].id, (uint16_t)gw->cfg.burst);
+	rte_rcu_qsbr_quiescent(gw->qsv, w->idx);
+	/* offline while this thread is the writer: keytab may wait for a grace period */
+	rte_rcu_qsbr_thread_offline(gw->qsv, w->idx);
+}
+
+int worker_main(void *arg)
+{
+	struct gw_worker *w = arg;
+	const struct gw *gw = w->gw;
+	uint16_t burst = (uint16_t)gw->cfg.burst;
+
+	rte_rcu_qsbr_thread_online(gw->qsv, w->idx); /* registered by main.c */
+	GW_LOG(fast, INFO, "worker %u on lcore %u: RX queue %u, TX queue %u\n", w->idx, w->lcore,
+	       w->rxq, w->txq);
+	while (__atomic_load_n(&gw->running, __ATOMIC_RELAXED)) {
+		for (unsigned p = 0; p < gw->n_ports; p++)
+			rx_burst(w, gw->ports[p].id, burst);
+		rte_rcu_qsbr_quiescent(gw->qsv, w->idx);
+	}
+	rte_rcu_qsbr_thread_offline(gw->qsv, w->idx);
+	return 0;
+}
