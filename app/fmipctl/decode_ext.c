@@ -8,5 +8,6 @@ const struct decode_ext *const decode_exts[] = {
 	&decode_ext_verify,
 	&decode_ext_trust_anchor,
 	&decode_ext_chain,
+	&decode_ext_hk_enc_key,
 	NULL,
 };

@@ -38,6 +38,9 @@ extern const struct decode_ext decode_ext_verify;
 extern const struct decode_ext decode_ext_trust_anchor;
 extern const struct decode_ext decode_ext_chain;
 
+/* Handover Key Reply decryption (decode_hkenc.c). */
+extern const struct decode_ext decode_ext_hk_enc_key;
+
 /* NULL-terminated. */
 extern const struct decode_ext *const decode_exts[];
 
