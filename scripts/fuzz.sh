@@ -8,7 +8,7 @@
 # the target over a temporary copy of tests/fuzz/corpus (the repository's corpus is never
 # written), prints the executions reached and the duration from libFuzzer's final stats, and
 # exits non-zero on any finding (crash, sanitizer report, leak, timeout, out-of-memory).
-# Environment: FUZZ_BUILD_DIR (default <repo>/build-fuzz).  One process (the machine has 2 cores).
+# Environment: FUZZ_BUILD_DIR (default <repo>/build-fuzz); FUZZ_KEEP=1 keeps the grown corpus.  One process (the machine has 2 cores).
 set -euo pipefail
 
 secs=${1:-60}
@@ -57,5 +57,9 @@ if [ "$rc" -ne 0 ] || [ "$findings" -ne 0 ] || grep -q 'ERROR: \|runtime error:'
 	echo "fuzz: replay with: $build/tests/fuzz/fuzz_decode $work/artifacts/<file>" >&2
 	exit 1
 fi
-rm -rf "$work"
+if [ -n "${FUZZ_KEEP:-}" ]; then
+	echo "fuzz: grown corpus kept in $work/corpus"
+else
+	rm -rf "$work"
+fi
 echo "fuzz: no findings"

@@ -6,7 +6,7 @@ usage: make_corpus.py OUT_DIR REFERENCE.pcap [BUILDERS.pcap]
 Seeds: the 7 reference Ethernet frames and the same packets without L2 (the target decodes
 every input as Ethernet and as raw IPv6), the frames the lib/wire builders produce
 (tests/fmipctl/gen_builder_pcap), and a few mangled frames (cut, bad checksum, option
-Length 0, BADF with the A3 short length, a VLAN tag, a fragment).
+Length 0, BADF with the A3 short length, a VLAN tag, a fragment, Hop-by-Hop + type-2 Routing).
 """
 import hashlib
 import os
@@ -65,6 +65,14 @@ def main():
     # a non-first fragment: Fragment header (offset 8, M=0) in place of the DstOpt header
     ip = bytearray(fback[14:54]); ip[6] = 44; ip[4:6] = struct.pack('>H', 16)
     seeds.append(fback[:14] + bytes(ip) + bytes([135, 0, 0, 8, 0, 0, 0, 1]) + b'\0' * 8)
+    # the FBack behind a Hop-by-Hop header (PadN) and a type-2 Routing header (RFC 3775 §6.4)
+    ip = bytearray(fback[14:54])
+    mh = fback[54:]
+    hbh = bytes([43, 0, 1, 4, 0, 0, 0, 0])
+    rt2 = bytes([135, 2, 2, 1, 0, 0, 0, 0]) + ip[24:40]
+    ip[6] = 0
+    ip[4:6] = struct.pack('>H', len(hbh) + len(rt2) + len(mh))
+    seeds.append(fback[:14] + bytes(ip) + hbh + rt2 + mh)
     for s in seeds:
         name = hashlib.sha1(s).hexdigest()
         with open(os.path.join(out, name), 'wb') as fh:
