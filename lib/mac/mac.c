@@ -400,6 +400,10 @@ struct mac_ctx *mac_ctx_create(const struct mac_engine *e)
 	c->eng = e;
 	c->backend = e->cfg.backend;
 	c->segmented = e->cfg.ossl_segmented;
+	for (int alg = MAC_ALG_HMAC_SHA1; alg < MAC_ALG__COUNT; alg++)
+		for (int i = 0; i < MAC_BURST_MAX; i++)
+			imb_job_setup(&c->jobs[alg][i], (enum mac_alg)alg, NULL, NULL, NULL, 0,
+				      NULL);
 	if (c->backend == MAC_BACKEND_IPSECMB) {
 		for (int alg = MAC_ALG_HMAC_SHA1; alg < MAC_ALG__COUNT; alg++) {
 			/* share one manager when both algorithms use the same arch */
@@ -457,10 +461,18 @@ static inline const uint8_t *gather(struct mac_ctx *c, const struct mac_job *j, 
 	if (*off + j->len > sizeof(c->scratch))
 		return NULL;
 	for (uint32_t s = 0; s < j->nseg; s++) {
-		if (j->seg[s].len > j->len - got)
+		uint32_t l = j->seg[s].len;
+		if (l > j->len - got)
 			return NULL;
-		memcpy(dst + got, j->seg[s].p, j->seg[s].len);
-		got += j->seg[s].len;
+		/* addresses (16) and the short MH pieces are fixed-size copies, inlined */
+		if (l == 16)
+			memcpy(dst + got, j->seg[s].p, 16);
+		else if (l <= 8) {
+			for (uint32_t q = 0; q < l; q++)
+				dst[got + q] = j->seg[s].p[q];
+		} else
+			memcpy(dst + got, j->seg[s].p, l);
+		got += l;
 	}
 	if (got != j->len)
 		return NULL;
@@ -488,13 +500,19 @@ static uint64_t imb_run(struct mac_ctx *c, const struct mac_job *jobs, unsigned 
 			src = gather(c, j, &off);
 			if (src == NULL)
 				continue;
-			imb_job_setup(&c->jobs[k], (enum mac_alg)alg, j->key->ipad, j->key->opad,
-				      src, j->len, c->digest[i]);
+			{
+				IMB_JOB *ij = &c->jobs[alg][k];
+				ij->src = src;
+				ij->msg_len_to_hash_in_bytes = j->len;
+				ij->auth_tag_output = c->digest[i];
+				ij->u.HMAC._hashed_auth_key_xor_ipad = j->key->ipad;
+				ij->u.HMAC._hashed_auth_key_xor_opad = j->key->opad;
+			}
 			c->idx[k++] = (uint8_t)i;
 		}
 		if (k == 0)
 			continue;
-		imb_burst(c->mgr[alg], c->jobs, k, (enum mac_alg)alg);
+		imb_burst(c->mgr[alg], c->jobs[alg], k, (enum mac_alg)alg);
 		for (unsigned q = 0; q < k; q++)
 			done |= 1ull << c->idx[q];
 	}

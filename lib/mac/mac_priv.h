@@ -27,7 +27,8 @@ struct mac_ctx {
 	bool segmented;
 	struct mac_ossl_ctx *ossl;
 	uint8_t idx[MAC_BURST_MAX];
-	IMB_JOB jobs[MAC_BURST_MAX] __attribute__((aligned(64)));
+	/* one job array per algorithm, constant fields filled once (mac_ctx_create) */
+	IMB_JOB jobs[MAC_ALG__COUNT][MAC_BURST_MAX] __attribute__((aligned(64)));
 	uint8_t digest[MAC_BURST_MAX][32] __attribute__((aligned(64)));
 	/* gathered MAC inputs, each at a 64-octet boundary; sized for the worst case */
 	uint8_t scratch[MAC_BURST_MAX * ((MAC_INPUT_MAX + 63) & ~63)] __attribute__((aligned(64)));

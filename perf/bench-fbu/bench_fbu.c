@@ -16,7 +16,7 @@
  * Cycles are TSC ticks (rte_rdtsc); Mpps = TSC Hz / ticks per packet.
  *
  * usage: bench-fbu [EAL args] -- [-n N[,N...]] [-t AT[,AT]] [-r runs] [-p packets/run]
- *                                 [-m sse|avx|avx2|avx512|auto|imb-auto] [--smoke]
+ *                                 [-m sse|avx|avx2|avx512|auto|imb-auto] [-V a,b,c,d] [--smoke]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -464,7 +464,7 @@ static int cmp_d(const void *a, const void *b)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench-fbu [EAL args] -- [-n N[,N...]] [-t AT[,AT]] [-r runs] "
-			"[-p packets/run] [-m arch] [--smoke]\n");
+			"[-p packets/run] [-m arch] [-V a,b,c,d] [--smoke]\n");
 	exit(2);
 }
 
@@ -484,6 +484,7 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = { { "smoke", no_argument, NULL, 'S' },
 					       { NULL, 0, NULL, 0 } };
 	int has_eal = 0;
+	unsigned vmask = (1u << V__COUNT) - 1;
 
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0)
@@ -501,7 +502,7 @@ int main(int argc, char **argv)
 			die("rte_eal_init", rc);
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:t:r:p:m:", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:t:r:p:m:V:", lopts, NULL)) != -1) {
 		char *s, *tok, *save = NULL;
 		switch (opt) {
 		case 'n':
@@ -525,6 +526,15 @@ int main(int argc, char **argv)
 		case 'm':
 			if ((arch = mac_arch_parse(optarg)) < 0)
 				usage();
+			break;
+		case 'V': /* variants to run, e.g. "a,d" (b includes b') */
+			vmask = 0;
+			for (const char *c = optarg; *c; c++)
+				vmask |= *c == 'a'   ? 1u << V_FULL
+					 : *c == 'b' ? (1u << V_OSSL) | (1u << V_OSSL_SEG)
+					 : *c == 'c' ? 1u << V_NAIVE
+					 : *c == 'd' ? 1u << V_FLOOR
+						     : 0;
 			break;
 		case 'S':
 			ns[0] = 1000;
@@ -612,7 +622,8 @@ int main(int argc, char **argv)
 			for (unsigned r = 0; r < runs; r++)
 				for (int v = 0; v < V__COUNT; v++) {
 					ls->mac = ctx[v];
-					res[v][r] = run(v, ls, &wd, pk, &failed);
+					res[v][r] =
+					    (vmask & (1u << v)) ? run(v, ls, &wd, pk, &failed) : 0;
 				}
 			for (int v = 0; v < V__COUNT; v++) {
 				qsort(res[v], runs, sizeof(double), cmp_d);
@@ -621,12 +632,18 @@ int main(int argc, char **argv)
 				mn[v] = res[v][0];
 				mx[v] = res[v][runs - 1];
 			}
-			for (int v = 0; v < V__COUNT; v++)
-				printf(
-				    "| %u | %u | %s | %.0f [%.0f, %.0f] | %.2f | %.2f | %.1f |\n",
-				    ats[ai], ns[ni], vname[v], med[v], mn[v], mx[v],
-				    (double)rte_get_tsc_hz() / med[v] / 1e6, med[V_FLOOR] / med[v],
-				    med[V_NAIVE] / med[v]);
+			for (int v = 0; v < V__COUNT; v++) {
+				char rd[16] = "-", rc_[16] = "-";
+				if (!(vmask & (1u << v)))
+					continue;
+				if (vmask & (1u << V_FLOOR))
+					snprintf(rd, sizeof(rd), "%.2f", med[V_FLOOR] / med[v]);
+				if (vmask & (1u << V_NAIVE))
+					snprintf(rc_, sizeof(rc_), "%.1f", med[V_NAIVE] / med[v]);
+				printf("| %u | %u | %s | %.0f [%.0f, %.0f] | %.2f | %s | %s |\n",
+				       ats[ai], ns[ni], vname[v], med[v], mn[v], mx[v],
+				       (double)rte_get_tsc_hz() / med[v] / 1e6, rd, rc_);
+			}
 			fflush(stdout);
 			free_world(&wd);
 			mac_ctx_destroy(ctx[V_FULL]);
