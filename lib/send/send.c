@@ -158,6 +158,14 @@ int send_creds_set(struct send_creds *c, EVP_PKEY *key, const uint8_t *params, s
 	return SEND_R_OK;
 }
 
+int send_creds_set_addr(struct send_creds *c, const uint8_t addr[16])
+{
+	if (c->params == NULL || cga_verify(addr, c->params, c->params_len, NULL) != CGA_OK)
+		return SEND_R_CGA;
+	memcpy(c->addr, addr, 16);
+	return SEND_R_OK;
+}
+
 static uint8_t *read_all(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

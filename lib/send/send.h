@@ -124,6 +124,12 @@ int send_creds_load(struct send_creds *c, const char *key_pem, const char *param
 		    const char *chain_pem, char *errbuf, size_t errlen);
 /* Same from memory; takes a reference to key (the caller keeps its own). */
 int send_creds_set(struct send_creds *c, EVP_PKEY *key, const uint8_t *params, size_t params_len);
+/*
+ * send_creds_set/load derive the address from the parameters with the highest Sec (0..2) the
+ * modifier satisfies.  A CGA generated with a lower Sec whose Hash2 happens to have more zero
+ * bits is a different address: set it here (it must verify against the parameters).
+ */
+int send_creds_set_addr(struct send_creds *c, const uint8_t addr[16]);
 /* Free and zero (the private key is freed by OpenSSL, which clears it). */
 void send_creds_free(struct send_creds *c);
 

@@ -18,6 +18,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -337,6 +338,7 @@ def main():
         mine = mn1.sign(tbs(p[8:24], p[24:40], msg[:so]), padding.PKCS1v15(), hashes.SHA1())
         check(msg[so + 20:so + 20 + 128] == mine, 'lib/send signature == python signature (%d)' % sub)
 
+    shutil.rmtree(tmp, ignore_errors=True)
     print('%d failure(s)' % len(failures))
     return 1 if failures else 0
 

@@ -379,6 +379,8 @@ static void creds_for(struct send_creds *c, EVP_PKEY *k, unsigned sec)
 	assert_true(n > 0);
 	assert_int_equal(cga_generate(&gr, params, sizeof(params), &gres), CGA_OK);
 	assert_int_equal(send_creds_set(c, k, params, gres.params_len), SEND_R_OK);
+	/* a Sec 0 CGA whose Hash2 has 16 zero bits by chance is derived as Sec 1: set it */
+	assert_int_equal(send_creds_set_addr(c, gres.addr), SEND_R_OK);
 	assert_memory_equal(c->addr, gres.addr, 16);
 }
 
@@ -604,6 +606,16 @@ static void test_creds_load(void **state)
 	params[24] = 0;
 	assert_int_equal(send_creds_set(&c, ar, params, 25 + n), SEND_R_OK);
 	assert_memory_equal(c.addr, ref_send_ar_link_local_cga_addr, 16);
+	/* an address that is not the CGA of the parameters is refused */
+	uint8_t other[16];
+	memcpy(other, c.addr, 16);
+	other[8] &= 0x1f; /* Sec 0: still the CGA (Sec 0 never fails step 7) */
+	assert_int_equal(send_creds_set_addr(&c, other), SEND_R_OK);
+	assert_memory_equal(c.addr, other, 16);
+	other[15] ^= 1;
+	assert_int_equal(send_creds_set_addr(&c, other), SEND_R_CGA);
+	assert_memory_equal(c.addr + 8, (uint8_t[]){ ref_send_ar_link_local_cga_addr[8] & 0x1f },
+			    1);
 	send_creds_free(&c);
 	EVP_PKEY_free(ar);
 }
