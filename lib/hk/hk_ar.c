@@ -150,7 +150,7 @@ static int build_prrtadv(const struct hk_ar_cfg *cfg, const struct reply_parts *
 	unsigned asked = 0, known = 0;
 	bool wildcard = false;
 	size_t ip6, icmp;
-	int code;
+	int code, rr;
 
 	/* The AP tuples go into a side buffer first: the Code depends on them. */
 	aps = wire_buf_make(apbuf, sizeof(apbuf));
@@ -191,17 +191,19 @@ static int build_prrtadv(const struct hk_ar_cfg *cfg, const struct reply_parts *
 	send_put_opts(&w, cfg->creds, &so);
 	if (r->enc)
 		wire_put_opt_hkrep(&w, r->at, r->lifetime, r->enc, r->enc_len);
-	switch (send_sign_finish(&w, cfg->creds, ip6, icmp)) {
-	case SEND_R_OK:
-		break;
-	case SEND_R_NOSPACE:
-		return HK_R_NOSPACE;
-	default:
-		return HK_R_SIGN;
-	}
+	if ((rr = hk_sign_reason(send_sign_finish(&w, cfg->creds, ip6, icmp))) != HK_R_OK)
+		return rr;
 	out->len = w.len;
 	memcpy(out->dst, f->ip.src, 16);
 	return HK_R_OK;
+}
+
+/* A reply that provisions nothing: out->reason stays `reason` unless building it failed. */
+static int reply_without_key(const struct hk_ar_cfg *cfg, const struct reply_parts *rp,
+			     uint64_t now, int reason, struct hk_ar_out *out)
+{
+	int r = build_prrtadv(cfg, rp, now, out);
+	return out->reason = (r == HK_R_OK ? reason : r);
 }
 
 /* A10: RSA, the CGA key's modulus size, public exponent odd and at least 3. */
@@ -283,6 +285,20 @@ static bool seen_before(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, con
 	return false;
 }
 
+/* A19: to a solicitation that failed validation, a signed reply with no Nonce and no
+ * Handover Key Reply, rate-limited; never to an unspecified or multicast source. */
+static int failure_reply(const struct hk_ar_cfg *cfg, struct hk_ar_state *st,
+			 const struct reply_parts *rp, uint64_t now, struct hk_ar_out *out)
+{
+	if (!unicast_src(rp->sol->ip.src))
+		return out->reason;
+	if (!failure_reply_allowed(cfg, st, now)) {
+		out->suppressed = cfg->reply_on_failure;
+		return out->reason;
+	}
+	return reply_without_key(cfg, rp, now, out->reason, out);
+}
+
 int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const struct hk_keystore *ks,
 		  const uint8_t *pkt, size_t len, uint64_t now, struct hk_ar_out *out)
 {
@@ -323,49 +339,31 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 		out->reason = HK_R_SEND;
 		out->send_reason = res.reason;
 		out->cga_err = res.cga_err;
-		/* MUST NOT include a Handover Key Reply nor touch any key record; SHOULD answer
-		 * (A19: signed, no Nonce, rate-limited). */
-		if (!unicast_src(f.ip.src))
-			return out->reason;
-		if (!failure_reply_allowed(cfg, st, now)) {
-			out->suppressed = cfg->reply_on_failure;
-			return out->reason;
-		}
-		r = build_prrtadv(cfg, &rp, now, out);
-		return r == HK_R_OK ? out->reason : (out->reason = r);
+		/* MUST NOT include a Handover Key Reply nor touch any key record */
+		return failure_reply(cfg, st, &rp, now, out);
 	}
 
 	/* An exact replay of a verified solicitation (see struct hk_ar_state). */
 	if (seen_before(cfg, st, f.ip.src, res.nonce, res.nonce_len, now)) {
 		out->reason = HK_R_SEND;
 		out->send_reason = SEND_R_TS_REPLAY;
-		if (!failure_reply_allowed(cfg, st, now)) {
-			out->suppressed = cfg->reply_on_failure;
-			return out->reason;
-		}
-		r = build_prrtadv(cfg, &rp, now, out);
-		return r == HK_R_OK ? out->reason : (out->reason = r);
+		return failure_reply(cfg, st, &rp, now, out);
 	}
 
 	/* Verified: the answer echoes the Nonce. */
 	rp.nonce = res.nonce;
 	rp.nonce_len = res.nonce_len;
 	if (!res.opts.has_hkreq) {
-		out->reason = HK_R_NO_HKREQ;
-		r = build_prrtadv(cfg, &rp, now, out);
-		return r == HK_R_OK ? out->reason : (out->reason = r);
+		return reply_without_key(cfg, &rp, now, HK_R_NO_HKREQ, out);
 	}
 	if (wire_opt_hkreq_decode(&res.opts.hkreq, &hq) != WIRE_OK ||
 	    (ek = enc_key_check(&hq, res.key_bits)) == NULL) {
-		out->reason = HK_R_ENC_KEY; /* A10: answered without a Handover Key Reply */
-		r = build_prrtadv(cfg, &rp, now, out);
-		return r == HK_R_OK ? out->reason : (out->reason = r);
+		/* A10: answered without a Handover Key Reply */
+		return reply_without_key(cfg, &rp, now, HK_R_ENC_KEY, out);
 	}
 	if ((at = hk_at_resolve(cfg->mac, hq.at)) < 0) {
 		EVP_PKEY_free(ek);
-		out->reason = HK_R_NO_AT;
-		r = build_prrtadv(cfg, &rp, now, out);
-		return r == HK_R_OK ? out->reason : (out->reason = r);
+		return reply_without_key(cfg, &rp, now, HK_R_NO_AT, out);
 	}
 
 	/* A8: the key of this CGA and CGA public key, or a new one. */

@@ -161,14 +161,8 @@ int hk_mn_rtsolpr(struct hk_mn *mn, const struct hk_rtsolpr_spec *s, uint64_t no
 	struct send_sign_opts so = { .timestamp = now, .nonce = nonce, .nonce_len = sizeof(nonce) };
 	send_put_opts(&w, c, &so);
 	wire_put_opt_hkreq(&w, at, mn->enc[0].spki, mn->enc[0].spki_len);
-	switch (send_sign_finish(&w, c, ip6, icmp)) {
-	case SEND_R_OK:
-		break;
-	case SEND_R_NOSPACE:
-		return HK_R_NOSPACE;
-	default:
-		return HK_R_SIGN;
-	}
+	if ((r = hk_sign_reason(send_sign_finish(&w, c, ip6, icmp))) != HK_R_OK)
+		return r;
 	mn->pending[slot].used = true;
 	memcpy(mn->pending[slot].nonce, nonce, sizeof(nonce));
 	memcpy(mn->pending[slot].dst, s->dst, 16);

@@ -10,4 +10,12 @@
 int hk_badf_seal(struct mac_ctx *mctx, const struct mac_key *key, uint8_t *pkt, size_t len,
 		 size_t mh_off, size_t auth_off);
 
+/* lib/send's signing result as an hk reason. */
+static inline int hk_sign_reason(int send_reason)
+{
+	return send_reason == SEND_R_OK	       ? HK_R_OK
+	       : send_reason == SEND_R_NOSPACE ? HK_R_NOSPACE
+					       : HK_R_SIGN;
+}
+
 #endif

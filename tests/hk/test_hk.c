@@ -213,6 +213,25 @@ static void reply_opts(const uint8_t *pkt, size_t len, struct wire_send_opts *so
 	assert_int_equal(wire_send_opts_collect(&f->icmp, 8, so), WIRE_OK);
 }
 
+/* Recompute the ICMPv6 checksum of a decoded packet after a test changed its bytes. */
+static void icmp_csum_fix(uint8_t *pkt, const struct wire_frame *f, size_t l4_len)
+{
+	uint16_t c = wire_l4_csum(f->ip.src, f->ip.dst, 58, pkt + f->ip.l4_off, l4_len, 2);
+	pkt[f->ip.l4_off + 2] = (uint8_t)(c >> 8);
+	pkt[f->ip.l4_off + 3] = (uint8_t)c;
+}
+
+/* Cut the RSA Signature option (and what follows) off a SEND message: an unsigned copy. */
+static size_t cut_signature(uint8_t *pkt, const struct wire_frame *f,
+			    const struct wire_send_opts *so)
+{
+	size_t cut = f->ip.l4_off + so->sig_off;
+	pkt[4] = (uint8_t)((cut - 40) >> 8);
+	pkt[5] = (uint8_t)(cut - 40);
+	icmp_csum_fix(pkt, f, so->sig_off);
+	return cut;
+}
+
 /* ---- the round trip ------------------------------------------------------------------------ */
 
 static void round_trip(unsigned bits, uint8_t at)
@@ -357,9 +376,7 @@ static void test_unverified_no_key_no_state(void **state)
 	assert_int_equal(wire_send_opts_collect(&f.icmp, 8, &so), WIRE_OK);
 	size_t at_off = f.ip.l4_off + so.hkreq.off + 3;
 	sol[at_off] ^= 0x30;
-	uint16_t c = wire_l4_csum(f.ip.src, f.ip.dst, 58, sol + f.ip.l4_off, f.ip.l4_len, 2);
-	sol[f.ip.l4_off + 2] = (uint8_t)(c >> 8);
-	sol[f.ip.l4_off + 3] = (uint8_t)c;
+	icmp_csum_fix(sol, &f, f.ip.l4_len);
 
 	w->store.finds = 0;
 	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now + TS(1), out),
@@ -404,12 +421,7 @@ static void test_unsigned_and_other_key(void **state)
 	/* unsigned: cut the RSA Signature option off */
 	assert_int_equal(wire_decode_frame(sol, n, WIRE_LINK_RAW6, &f), WIRE_OK);
 	assert_int_equal(wire_send_opts_collect(&f.icmp, 8, &so), WIRE_OK);
-	size_t cut = f.ip.l4_off + so.sig_off;
-	sol[4] = (uint8_t)((cut - 40) >> 8);
-	sol[5] = (uint8_t)(cut - 40);
-	uint16_t c = wire_l4_csum(f.ip.src, f.ip.dst, 58, sol + f.ip.l4_off, cut - f.ip.l4_off, 2);
-	sol[f.ip.l4_off + 2] = (uint8_t)(c >> 8);
-	sol[f.ip.l4_off + 3] = (uint8_t)c;
+	size_t cut = cut_signature(sol, &f, &so);
 	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, cut, now, out), HK_R_SEND);
 	assert_int_equal(out->send_reason, SEND_R_NO_RSASIG);
 	assert_int_equal(out->op, HK_KEY_NONE);
@@ -640,19 +652,12 @@ static void test_mn_drops_bad_prrtadv(void **state)
 	struct wire_send_opts so;
 	reply_opts(pkt, out->len, &so, &f);
 	pkt[f.ip.l4_off + so.hkrep.off + 10] ^= 1;
-	uint16_t c = wire_l4_csum(f.ip.src, f.ip.dst, 58, pkt + f.ip.l4_off, f.ip.l4_len, 2);
-	pkt[f.ip.l4_off + 2] = (uint8_t)(c >> 8);
-	pkt[f.ip.l4_off + 3] = (uint8_t)c;
+	icmp_csum_fix(pkt, &f, f.ip.l4_len);
 	assert_int_equal(hk_mn_prrtadv(&w->m, pkt, out->len, now, NULL), HK_R_SEND);
 
 	/* unsigned: the signature option cut off */
 	memcpy(pkt, out->pkt, out->len);
-	size_t cut = f.ip.l4_off + so.sig_off;
-	pkt[4] = (uint8_t)((cut - 40) >> 8);
-	pkt[5] = (uint8_t)(cut - 40);
-	c = wire_l4_csum(f.ip.src, f.ip.dst, 58, pkt + f.ip.l4_off, cut - f.ip.l4_off, 2);
-	pkt[f.ip.l4_off + 2] = (uint8_t)(c >> 8);
-	pkt[f.ip.l4_off + 3] = (uint8_t)c;
+	size_t cut = cut_signature(pkt, &f, &so);
 	assert_int_equal(hk_mn_prrtadv(&w->m, pkt, cut, now, NULL), HK_R_SEND);
 
 	/* signed by a key that is not the router's certified key: an AR with the same
