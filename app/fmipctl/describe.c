@@ -363,7 +363,7 @@ static void send_summary(struct jw *w, const struct wire_frame *f, size_t opts_o
 	int e;
 
 	if ((e = wire_send_opts_collect(&f->icmp, opts_off, &s)) != WIRE_OK) {
-		jw_key(w, "send");
+		jw_key(w, "send_opts");
 		jw_obj_begin(w);
 		kv_err(w, e);
 		jw_obj_end(w);
@@ -372,7 +372,7 @@ static void send_summary(struct jw *w, const struct wire_frame *f, size_t opts_o
 	if (!s.has_cga && !s.has_rsasig && !s.has_timestamp && !s.has_nonce && !s.has_hkreq &&
 	    !s.has_hkrep)
 		return;
-	jw_key(w, "send");
+	jw_key(w, "send_opts");
 	jw_obj_begin(w);
 	jw_kv_bool(w, "cga", s.has_cga);
 	jw_kv_bool(w, "sig", s.has_rsasig);

@@ -20,6 +20,11 @@
  *
  *     jw_key(w, "send"); jw_obj_begin(w); jw_kv_str(w, "verdict", "ok"); jw_obj_end(w);
  *
+ * and never a key describe_frame() writes itself (docs/fmipctl.md lists them: frame, msg,
+ * error, time, len, wire_len, eth_*, vlan, ethertype, src, dst, hlim, hoa, rt2, frag, proto,
+ * icmp_*, csum, subtype, identifier, component, all_components, opts, send_opts, mh_*, seq,
+ * flags, lifetime, ncoa, pcoa, status, altcoa, code, badf, mac_input): JSON keys are unique.
+ *
  * It must leave the writer balanced (every begin ended), must not write key material, and is
  * called for every frame including malformed ones (check f->wf.msg / f->wf.err first).  It
  * may read f->wf (the decoded views, which point into f->data) and f->data/len.  ctx is the

@@ -71,13 +71,20 @@ def run(fmipctl, args, stdin=None):
     return subprocess.run([fmipctl] + args, input=stdin, capture_output=True, timeout=120)
 
 
+def unique_keys(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError('duplicate keys %r' % sorted(k for k in set(keys) if keys.count(k) > 1))
+    return dict(pairs)
+
+
 def decode_json(fmipctl, path):
     r = run(fmipctl, ['decode', '--json', path])
     lines = r.stdout.decode('ascii').splitlines()
     objs = []
     for ln in lines:
         try:
-            objs.append(json.loads(ln))
+            objs.append(json.loads(ln, object_pairs_hook=unique_keys))
         except ValueError as e:
             check(False, 'invalid JSON line %r: %s' % (ln[:120], e))
     return r, objs
@@ -134,7 +141,7 @@ def case_reference(fmipctl, vec, work):
             types = [x['type'] for x in o.get('opts', [])]
             sd = s['rtsolpr_signed_data'] if msg == 'rtsolpr' else None
             key = 'rtsolpr' if msg == 'rtsolpr' else 'prrtadv'
-            send = o.get('send', {})
+            send = o.get('send_opts', {})
             check(send.get('signed_csum') == s[key + '_checksum_in_signed_data'],
                   tag + 'checksum in the signed data %r vs %r' %
                   (send.get('signed_csum'), s[key + '_checksum_in_signed_data']))
@@ -192,6 +199,22 @@ def case_reference(fmipctl, vec, work):
                 check(o.get('ncoa') == ex['ncoa'], tag + 'NCoA')
             else:
                 check(o.get('status') == 0, tag + 'FBack status 0')
+
+    # with the annotators that need no argument (e.g. --verify), keys stay unique and the
+    # standard fields unchanged
+    h = run(fmipctl, ['decode', '--help']).stdout.decode()
+    for opt in ('--verify',):
+        if opt in h.split():
+            r2 = run(fmipctl, ['decode', '--json', opt, os.path.join(vec, 'reference.pcap')])
+            o2 = []
+            for ln in r2.stdout.decode('ascii').splitlines():
+                try:
+                    o2.append(json.loads(ln, object_pairs_hook=unique_keys))
+                except ValueError as e:
+                    check(False, '%s: %s' % (opt, e))
+            check(len(o2) == 7 and all(all(b.get(k) == v for k, v in a.items())
+                                        for a, b in zip(objs, o2)),
+                  '%s: standard fields unchanged' % opt)
 
     # text output: one line per frame, starting with the frame number and the message
     r = run(fmipctl, ['decode', os.path.join(vec, 'reference.pcap')])
