@@ -797,118 +797,140 @@ static int one_ndopt(const uint8_t *opt, size_t len, struct wire_ndopt *o, struc
 	return r;
 }
 
+/* Decode an ND option with the typed decoder of its type. */
+static int decode_typed(const struct wire_ndopt *o)
+{
+	union {
+		struct wire_opt_ll ll;
+		struct wire_opt_prefix pi;
+		struct wire_opt_cga cga;
+		struct wire_opt_rsasig rs;
+		struct wire_opt_timestamp ts;
+		struct wire_opt_nonce no;
+		struct wire_opt_trust_anchor ta;
+		struct wire_opt_cert ce;
+		struct wire_opt_ipaddr ia;
+		struct wire_opt_lla lla;
+		struct wire_opt_naack na;
+		struct wire_opt_hkreq hq;
+		struct wire_opt_hkrep hp;
+	} u;
+	switch (o->type) {
+	case WIRE_ND_SLLA:
+	case WIRE_ND_TLLA:
+		return wire_opt_ll_decode(o, &u.ll);
+	case WIRE_ND_PREFIX:
+		return wire_opt_prefix_decode(o, &u.pi);
+	case WIRE_ND_CGA:
+		return wire_opt_cga_decode(o, &u.cga);
+	case WIRE_ND_RSA_SIG:
+		return wire_opt_rsasig_decode(o, &u.rs);
+	case WIRE_ND_TIMESTAMP:
+		return wire_opt_timestamp_decode(o, &u.ts);
+	case WIRE_ND_NONCE:
+		return wire_opt_nonce_decode(o, &u.no);
+	case WIRE_ND_TRUST_ANCHOR:
+		return wire_opt_trust_anchor_decode(o, &u.ta);
+	case WIRE_ND_CERTIFICATE:
+		return wire_opt_cert_decode(o, &u.ce);
+	case WIRE_ND_IPADDR:
+		return wire_opt_ipaddr_decode(o, &u.ia);
+	case WIRE_ND_FMIP_LLA:
+		return wire_opt_lla_decode(o, &u.lla);
+	case WIRE_ND_NAACK:
+		return wire_opt_naack_decode(o, &u.na);
+	case WIRE_ND_HK_REQUEST:
+		return wire_opt_hkreq_decode(o, &u.hq);
+	case WIRE_ND_HK_REPLY:
+		return wire_opt_hkrep_decode(o, &u.hp);
+	default:
+		return WIRE_E_UNKNOWN_TYPE;
+	}
+}
+
 static void test_ndopt_length_errors(void **state)
 {
 	(void)state;
 	struct wire_ndopt o;
 	struct wire_frame f;
 	uint8_t opt[64];
+	/* an option's first octets (the rest zero), its size in the message, the verdict */
+	static const struct {
+		const char *what;
+		uint8_t head[6];
+		size_t size;
+		int iter; /* what the iterator says */
+		int want; /* what the typed decoder says (when iter == 1) */
+	} cases[] = {
+		{ "Length 0", { WIRE_ND_NONCE, 0 }, 8, -WIRE_E_BAD_LENGTH, 0 },
+		{ "runs past the message", { WIRE_ND_NONCE, 2 }, 8, -WIRE_E_TRUNCATED, 0 },
+		{ "a lone octet", { WIRE_ND_NONCE, 2 }, 1, -WIRE_E_TRUNCATED, 0 },
+		{ "Timestamp Length 3", { WIRE_ND_TIMESTAMP, 3 }, 24, 1, WIRE_E_BAD_LENGTH },
+		{ "Timestamp Length 1", { WIRE_ND_TIMESTAMP, 1 }, 8, 1, WIRE_E_BAD_LENGTH },
+		{ "Timestamp Length 2", { WIRE_ND_TIMESTAMP, 2 }, 16, 1, WIRE_OK },
+		{ "IP Address Length 2", { WIRE_ND_IPADDR, 2 }, 16, 1, WIRE_E_BAD_LENGTH },
+		{ "IP Address prefix 129", { WIRE_ND_IPADDR, 3, 0, 129 }, 24, 1, WIRE_E_BAD_VALUE },
+		{ "IP Address prefix 128", { WIRE_ND_IPADDR, 3, 0, 128 }, 24, 1, WIRE_OK },
+		{ "Prefix Information Length 5", { WIRE_ND_PREFIX, 5 }, 40, 1, WIRE_E_BAD_LENGTH },
+		{ "Prefix Information prefix 129",
+		  { WIRE_ND_PREFIX, 4, 129 },
+		  32,
+		  1,
+		  WIRE_E_BAD_VALUE },
+		{ "NAACK Length 2", { WIRE_ND_NAACK, 2 }, 16, 1, WIRE_E_BAD_LENGTH },
+		{ "NAACK Length 1", { WIRE_ND_NAACK, 1 }, 8, 1, WIRE_OK },
+		{ "CGA Pad Length past the room", { WIRE_ND_CGA, 1, 5 }, 8, 1, WIRE_E_BAD_LENGTH },
+		{ "HK Request Pad Length eats the key",
+		  { WIRE_ND_HK_REQUEST, 1, 4 },
+		  8,
+		  1,
+		  WIRE_E_BAD_LENGTH },
+		/* SEQUENCE of 9 content octets = 11, but 16 - 4 - 2 = 10 remain */
+		{ "HK Request DER longer than the key",
+		  { WIRE_ND_HK_REQUEST, 2, 2, 0, 0x30, 9 },
+		  16,
+		  1,
+		  WIRE_E_BAD_LENGTH },
+		{ "HK Request DER shorter than the key",
+		  { WIRE_ND_HK_REQUEST, 2, 2, 0, 0x30, 7 },
+		  16,
+		  1,
+		  WIRE_E_BAD_LENGTH },
+		{ "HK Request DER exact",
+		  { WIRE_ND_HK_REQUEST, 2, 2, 0, 0x30, 8 },
+		  16,
+		  1,
+		  WIRE_OK },
+		{ "HK Reply no ciphertext", { WIRE_ND_HK_REPLY, 1, 2 }, 8, 1, WIRE_E_BAD_LENGTH },
+		{ "RSA Signature without a signature",
+		  { WIRE_ND_RSA_SIG, 2 },
+		  16,
+		  1,
+		  WIRE_E_BAD_LENGTH },
+		{ "Trust Anchor without a name",
+		  { WIRE_ND_TRUST_ANCHOR, 1, 1, 4 },
+		  8,
+		  1,
+		  WIRE_E_BAD_LENGTH },
+		{ "Nonce Length 1", { WIRE_ND_NONCE, 1 }, 8, 1, WIRE_OK },
+	};
 
-	/* Length 0 */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_NONCE;
-	assert_int_equal(one_ndopt(opt, 8, &o, &f), -WIRE_E_BAD_LENGTH);
-	/* runs past the message */
-	opt[1] = 2;
-	assert_int_equal(one_ndopt(opt, 8, &o, &f), -WIRE_E_TRUNCATED);
-	/* a lone octet at the end: not even a header */
-	assert_int_equal(one_ndopt(opt, 1, &o, &f), -WIRE_E_TRUNCATED);
-
-	/* Timestamp must be Length 2 */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_TIMESTAMP;
-	opt[1] = 3;
-	assert_int_equal(one_ndopt(opt, 24, &o, &f), 1);
-	struct wire_opt_timestamp ts;
-	assert_int_equal(wire_opt_timestamp_decode(&o, &ts), WIRE_E_BAD_LENGTH);
-	opt[1] = 1;
-	assert_int_equal(one_ndopt(opt, 8, &o, &f), 1);
-	assert_int_equal(wire_opt_timestamp_decode(&o, &ts), WIRE_E_BAD_LENGTH);
-
-	/* IP Address option: Length 3 only; Prefix Length <= 128 */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_IPADDR;
-	opt[1] = 2;
-	assert_int_equal(one_ndopt(opt, 16, &o, &f), 1);
-	struct wire_opt_ipaddr ia;
-	assert_int_equal(wire_opt_ipaddr_decode(&o, &ia), WIRE_E_BAD_LENGTH);
-	opt[1] = 3;
-	opt[3] = 129;
-	assert_int_equal(one_ndopt(opt, 24, &o, &f), 1);
-	assert_int_equal(wire_opt_ipaddr_decode(&o, &ia), WIRE_E_BAD_VALUE);
-
-	/* Prefix Information: Length 4 only */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_PREFIX;
-	opt[1] = 5;
-	assert_int_equal(one_ndopt(opt, 40, &o, &f), 1);
-	struct wire_opt_prefix pi;
-	assert_int_equal(wire_opt_prefix_decode(&o, &pi), WIRE_E_BAD_LENGTH);
-
-	/* NAACK: Length 1 or 3 */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_NAACK;
-	opt[1] = 2;
-	assert_int_equal(one_ndopt(opt, 16, &o, &f), 1);
-	struct wire_opt_naack na;
-	assert_int_equal(wire_opt_naack_decode(&o, &na), WIRE_E_BAD_LENGTH);
-
-	/* CGA: Pad Length larger than the room */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_CGA;
-	opt[1] = 1;
-	opt[2] = 5;
-	assert_int_equal(one_ndopt(opt, 8, &o, &f), 1);
-	struct wire_opt_cga cg;
-	assert_int_equal(wire_opt_cga_decode(&o, &cg), WIRE_E_BAD_LENGTH);
-
-	/* HK Request: Pad Length eating the key, and a key whose DER length disagrees */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_HK_REQUEST;
-	opt[1] = 1;
-	opt[2] = 4;
-	assert_int_equal(one_ndopt(opt, 8, &o, &f), 1);
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		print_message("%s\n", cases[i].what);
+		memset(opt, 0, sizeof(opt));
+		memcpy(opt, cases[i].head, sizeof(cases[i].head));
+		assert_int_equal(one_ndopt(opt, cases[i].size, &o, &f), cases[i].iter);
+		if (cases[i].iter == 1)
+			assert_int_equal(decode_typed(&o), cases[i].want);
+	}
+	/* the HK Request whose DER fits exactly has a 10-octet key */
 	struct wire_opt_hkreq hq;
-	assert_int_equal(wire_opt_hkreq_decode(&o, &hq), WIRE_E_BAD_LENGTH);
-	opt[1] = 2;
-	opt[2] = 2;
-	opt[4] = 0x30;
-	opt[5] = 9; /* SEQUENCE of 9 content octets = 11, but 16 - 4 - 2 = 10 remain */
-	assert_int_equal(one_ndopt(opt, 16, &o, &f), 1);
-	assert_int_equal(wire_opt_hkreq_decode(&o, &hq), WIRE_E_BAD_LENGTH);
-	opt[5] = 8; /* 10: exact */
+	memset(opt, 0, sizeof(opt));
+	memcpy(opt, (uint8_t[]){ WIRE_ND_HK_REQUEST, 2, 2, 0, 0x30, 8 }, 6);
 	assert_int_equal(one_ndopt(opt, 16, &o, &f), 1);
 	assert_int_equal(wire_opt_hkreq_decode(&o, &hq), WIRE_OK);
 	assert_int_equal(hq.key_len, 10);
-
-	/* HK Reply: Pad Length leaving no ciphertext */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_HK_REPLY;
-	opt[1] = 1;
-	opt[2] = 2;
-	assert_int_equal(one_ndopt(opt, 8, &o, &f), 1);
-	struct wire_opt_hkrep hp;
-	assert_int_equal(wire_opt_hkrep_decode(&o, &hp), WIRE_E_BAD_LENGTH);
-
-	/* RSA Signature: too short to hold a Key Hash and a signature */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_RSA_SIG;
-	opt[1] = 2;
-	assert_int_equal(one_ndopt(opt, 16, &o, &f), 1);
-	struct wire_opt_rsasig rs;
-	assert_int_equal(wire_opt_rsasig_decode(&o, &rs), WIRE_E_BAD_LENGTH);
-
-	/* Trust Anchor: no name */
-	memset(opt, 0, sizeof(opt));
-	opt[0] = WIRE_ND_TRUST_ANCHOR;
-	opt[1] = 1;
-	opt[2] = 1;
-	opt[3] = 4;
-	assert_int_equal(one_ndopt(opt, 8, &o, &f), 1);
-	struct wire_opt_trust_anchor ta;
-	assert_int_equal(wire_opt_trust_anchor_decode(&o, &ta), WIRE_E_BAD_LENGTH);
-
-	/* wrong decoder for the type */
+	/* a typed decoder refuses an option of another type */
 	assert_int_equal(wire_opt_nonce_decode(&o, &(struct wire_opt_nonce){ 0 }),
 			 WIRE_E_UNKNOWN_TYPE);
 }
