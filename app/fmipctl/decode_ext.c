@@ -9,5 +9,7 @@ const struct decode_ext *const decode_exts[] = {
 	&decode_ext_trust_anchor,
 	&decode_ext_chain,
 	&decode_ext_hk_enc_key,
+	&decode_ext_hk,
+	&decode_ext_hk_file,
 	NULL,
 };

@@ -41,6 +41,10 @@ extern const struct decode_ext decode_ext_chain;
 /* Handover Key Reply decryption (decode_hkenc.c). */
 extern const struct decode_ext decode_ext_hk_enc_key;
 
+/* BADF MAC verdicts with handover keys (decode_mac.c, lib/mac). */
+extern const struct decode_ext decode_ext_hk;
+extern const struct decode_ext decode_ext_hk_file;
+
 /* NULL-terminated. */
 extern const struct decode_ext *const decode_exts[];
 
