@@ -316,6 +316,14 @@ struct send_cpa_out {
 int send_cpa_answer(struct send_cpa_server *s, const uint8_t *cps_src, const uint8_t *icmp,
 		    size_t icmp_len, uint64_t now, struct send_cpa_out *out);
 
+/*
+ * The same from a decoded frame (wire_decode_frame), with the IP-level validity checks of
+ * §6.4.1/§6.4.5: Hop Limit 255 (else SEND_R_HOP_LIMIT) and a link-local or unspecified source
+ * (else SEND_R_MALFORMED); f must be a CPS (WIRE_MSG_CPS, no decode error).
+ */
+int send_cpa_answer_frame(struct send_cpa_server *s, const struct wire_frame *f, uint64_t now,
+			  struct send_cpa_out *out);
+
 /* Host side: collects the components of one CPA answer and validates the path. */
 struct send_cpa_client {
 	const struct send_trust *trust;
@@ -336,6 +344,13 @@ void send_cpa_client_reset(struct send_cpa_client *c);
  */
 int send_cpa_process(struct send_cpa_client *c, const uint8_t *icmp, size_t icmp_len,
 		     const struct send_prefix *served, unsigned n_served);
+
+/*
+ * The same from a decoded frame, with §6.4.2/§6.4.6 IP checks: Hop Limit 255 (else
+ * SEND_R_HOP_LIMIT) and a link-local source (else SEND_R_MALFORMED); f must be a CPA.
+ */
+int send_cpa_process_frame(struct send_cpa_client *c, const struct wire_frame *f,
+			   const struct send_prefix *served, unsigned n_served);
 
 #ifdef __cplusplus
 }

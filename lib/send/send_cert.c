@@ -558,3 +558,32 @@ int send_cpa_process(struct send_cpa_client *c, const uint8_t *icmp, size_t icmp
 	client_clear_parts(c);
 	return SEND_R_OK;
 }
+
+static bool is_link_local(const uint8_t a[16])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+int send_cpa_answer_frame(struct send_cpa_server *s, const struct wire_frame *f, uint64_t now,
+			  struct send_cpa_out *out)
+{
+	if (f->msg != WIRE_MSG_CPS || f->err != WIRE_OK)
+		return SEND_R_MALFORMED;
+	if (f->ip.hlim != 255)
+		return SEND_R_HOP_LIMIT;
+	if (!is_link_local(f->ip.src) && !is_unspecified(f->ip.src))
+		return SEND_R_MALFORMED;
+	return send_cpa_answer(s, f->ip.src, f->icmp.p, f->icmp.len, now, out);
+}
+
+int send_cpa_process_frame(struct send_cpa_client *c, const struct wire_frame *f,
+			   const struct send_prefix *served, unsigned n_served)
+{
+	if (f->msg != WIRE_MSG_CPA || f->err != WIRE_OK)
+		return SEND_R_MALFORMED;
+	if (f->ip.hlim != 255)
+		return SEND_R_HOP_LIMIT;
+	if (!is_link_local(f->ip.src))
+		return SEND_R_MALFORMED;
+	return send_cpa_process(c, f->icmp.p, f->icmp.len, served, n_served);
+}

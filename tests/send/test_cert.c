@@ -229,7 +229,7 @@ static void test_cps_cpa(void **state)
 	struct send_cpa_out *out = malloc(sizeof(*out));
 	struct send_cpa_client cl;
 	uint8_t mn[16], cps[1500];
-	struct wire_frame f;
+	struct wire_frame f, g0;
 	struct send_prefix served = pfx("2001:db8:1:2::", 64);
 	uint64_t now = (uint64_t)1704067200 * S;
 
@@ -258,6 +258,33 @@ static void test_cps_cpa(void **state)
 	static const uint8_t snm[16] = { 0xff, 0x02, [11] = 1, 0xff, 0x00, 0x12, 0x34 };
 	assert_memory_equal(out->dst, snm, 16);
 
+	/* the frame variant: same answer; Hop Limit and source checked */
+	struct send_cpa_out *out2 = malloc(sizeof(*out2));
+	struct send_cpa_server srv2 = srv;
+	assert_int_equal(send_cpa_answer_frame(&srv2, &f, now, out2), SEND_R_OK);
+	assert_int_equal(out2->n, out->n);
+	for (unsigned i = 0; i < out->n; i++) {
+		assert_int_equal(out2->len[i], out->len[i]);
+		assert_memory_equal(out2->pkt[i], out->pkt[i], out->len[i]);
+	}
+	uint8_t bad[1500];
+	memcpy(bad, cps, w.len);
+	bad[7] = 64; /* Hop Limit (no checksum covers it) */
+	assert_int_equal(wire_decode_frame(bad, w.len, WIRE_LINK_RAW6, &g0), WIRE_OK);
+	assert_int_equal(send_cpa_answer_frame(&srv2, &g0, now, out2), SEND_R_HOP_LIMIT);
+	struct wire_buf wb = wire_buf_make(bad, sizeof(bad));
+	static const uint8_t global[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	assert_int_equal(send_cps_build(&wb, global, all_routers, 0x4242, 0xffff, ta), SEND_R_OK);
+	assert_int_equal(wire_decode_frame(bad, wb.len, WIRE_LINK_RAW6, &g0), WIRE_OK);
+	assert_int_equal(send_cpa_answer_frame(&srv2, &g0, now, out2), SEND_R_MALFORMED);
+	memcpy(bad, out->pkt[0], out->len[0]);
+	bad[7] = 64;
+	assert_int_equal(wire_decode_frame(bad, out->len[0], WIRE_LINK_RAW6, &g0), WIRE_OK);
+	send_cpa_client_init(&cl, ta, 0x4242);
+	assert_int_equal(send_cpa_process_frame(&cl, &g0, NULL, 0), SEND_R_HOP_LIMIT);
+	assert_int_equal(send_cpa_process_frame(&cl, &f, NULL, 0), SEND_R_MALFORMED); /* a CPS */
+	free(out2);
+
 	send_cpa_client_init(&cl, ta, 0x4242);
 	for (unsigned i = 0; i < out->n; i++) {
 		struct wire_frame g;
@@ -280,7 +307,7 @@ static void test_cps_cpa(void **state)
 		}
 		assert_int_equal(n_ta, i == 0 ? 1 : 0);
 		assert_int_equal(n_cert, 1);
-		int r = send_cpa_process(&cl, g.icmp.p, g.icmp.len, &served, 1);
+		int r = send_cpa_process_frame(&cl, &g, &served, 1);
 		assert_int_equal(r, i == 0 ? SEND_R_INCOMPLETE : SEND_R_OK);
 	}
 	assert_non_null(cl.router);
