@@ -73,7 +73,7 @@ struct mac_cfg {
 	enum mac_backend backend;
 	enum mac_arch arch;
 	unsigned burst;	     /* burst size the self-benchmark measures (default 32) */
-	bool ossl_segmented; /* OpenSSL backend: hash segments in place instead of a scratch copy */
+	bool ossl_segmented; /* OpenSSL backend: hash segments in place (default) or copy first */
 	struct mac_at_cfg at[MAC_AT_MAX];
 };
 
