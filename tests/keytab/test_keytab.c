@@ -324,7 +324,7 @@ static int reader_main(void *p)
 			sigs[i] = keytab_sig(a->kt, keys[i]);
 		}
 		a->hits += keytab_lookup_bulk(a->kt, keys, sigs, 32, recs);
-		a->lookups += 32;
+		__atomic_fetch_add(&a->lookups, 32, __ATOMIC_RELAXED);
 		for (int i = 0; i < 32; i++) {
 			const struct keytab_rec *r = recs[i];
 			if (r == NULL)
@@ -357,7 +357,12 @@ static void test_concurrent_reader(void **state)
 	assert_true(worker < RTE_MAX_LCORE);
 	a.kt = kt;
 	assert_int_equal(rte_eal_remote_launch(reader_main, &a, worker), 0);
-	for (int it = 0; it < 200000; it++) {
+	/* overlap for sure, even on a loaded machine: start once the reader runs, and go on
+	 * until it has done at least 2000 bursts */
+	while (__atomic_load_n(&a.lookups, __ATOMIC_RELAXED) == 0)
+		rte_pause();
+	for (int it = 0; it < 200000 || __atomic_load_n(&a.lookups, __ATOMIC_RELAXED) < 2000 * 32;
+	     it++) {
 		uint8_t cga[16], key[20];
 		uint32_t i;
 		int rc;
