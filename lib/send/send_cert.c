@@ -371,12 +371,14 @@ int send_cpa_answer(struct send_cpa_server *s, const uint8_t *cps_src, const uin
 				continue; /* unrecognised options are ignored */
 			if (wire_opt_trust_anchor_decode(&o, &ta) != WIRE_OK)
 				return SEND_R_MALFORMED;
+			bool stored = n_ta < SEND_MAX_PATH; /* echo at most SEND_MAX_PATH */
+
 			any_ta = true;
-			if (n_ta < SEND_MAX_PATH)
+			if (stored)
 				tas[n_ta++] = o;
 			if (anchor != NULL && ta_names(&ta, anchor)) {
 				matched = true;
-				if (n_echo < SEND_MAX_PATH)
+				if (stored && n_echo < SEND_MAX_PATH)
 					echo[n_echo++] = &tas[n_ta - 1];
 			}
 		}

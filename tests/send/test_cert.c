@@ -399,6 +399,19 @@ static void test_cps_cpa(void **state)
 	assert_int_equal(send_cpa_process(&cl, out->pkt[0] + 40, out->len[0] - 40, NULL, 0),
 			 SEND_R_CERT_UNTRUSTED);
 
+	/* nine anchors named, ours last: path found, no foreign anchor echoed */
+	struct send_trust *t9 = send_trust_new();
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(send_trust_add(t9, send_trust_get(tb, 0)), SEND_R_OK);
+	assert_int_equal(send_trust_add(t9, send_trust_get(ta, 0)), SEND_R_OK);
+	w = wire_buf_make(cps, sizeof(cps));
+	assert_int_equal(send_cps_build(&w, mn, all_routers, 0x4247, 0xffff, t9), SEND_R_OK);
+	assert_int_equal(send_cpa_answer(&srv, cps + 8, cps + 40, w.len - 40, now, out), SEND_R_OK);
+	assert_true(out->path_found);
+	assert_int_equal(out->n, 2);
+	assert_int_equal(out->pkt[0][40 + 12], WIRE_ND_CERTIFICATE); /* no Trust Anchor echoed */
+	send_trust_free(t9);
+
 	/* from the unspecified address: all-nodes, Identifier 0 */
 	static const uint8_t unspec[16], all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 	w = wire_buf_make(cps, sizeof(cps));
