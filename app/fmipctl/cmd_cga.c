@@ -4,9 +4,9 @@
  * fmipctl cga verify --address ADDR --params PARAMS
  *
  * gen prints the CGA (RFC 3972 §4) of the key's public half and writes the CGA Parameters
- * (raw octets, the format of the .params files under tests/vectors/keys and of the gateway's configuration).
- * verify exits 0 and prints "ok" when the address is the CGA of the parameters, else exits 1
- * and prints the failed RFC 3972 §5 step.
+ * (raw octets: the format of the .params files under tests/vectors/keys and of the gateway's
+ * configuration).  verify exits 0 and prints "ok sec N" when the address is the CGA of the
+ * parameters, else exits 1 and prints the failed RFC 3972 §5 step.
  */
 #include <arpa/inet.h>
 #include <getopt.h>
