@@ -84,7 +84,13 @@ static int ctrl_tx(struct gw_ctrl *c, uint16_t port, const uint8_t dst_mac[6], i
 	w = wire_buf_make(p, len + 18);
 	wire_build_eth(&w, dst_mac, gp->mac.addr_bytes, vlan, WIRE_ETH_P_IPV6);
 	wire_put_bytes(&w, pkt, len);
-	if (w.err != WIRE_OK || rte_eth_tx_burst(port, c->txq, &m, 1) != 1) {
+	if (w.err != WIRE_OK) {
+		rte_pktmbuf_free(m);
+		goto fail;
+	}
+	m->port = port;
+	if (gp->ctrl_via_worker ? rte_ring_mp_enqueue(gw->ret_ring, m) != 0
+				: rte_eth_tx_burst(port, c->txq, &m, 1) != 1) {
 		rte_pktmbuf_free(m);
 		goto fail;
 	}

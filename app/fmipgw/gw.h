@@ -210,6 +210,7 @@ struct gw_port {
 	struct rte_ether_addr mac;
 	uint16_t nb_rxq, nb_txq;
 	bool rss;
+	bool ctrl_via_worker; /* too few TX queues: control TX goes through worker 0 */
 	char name[64];
 };
 
@@ -227,6 +228,7 @@ struct gw {
 	unsigned n_workers;
 	struct gw_worker *workers[GW_MAX_WORKERS];
 	struct gw_ctrl *ctrl;
+	struct rte_ring *ret_ring; /* control -> worker 0 TX, for ports with ctrl_via_worker */
 	uint64_t start_tsc;
 	double duration; /* seconds; 0: run until a signal */
 };

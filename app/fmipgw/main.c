@@ -259,6 +259,17 @@ static int setup(struct gw *gw, char *err, size_t errlen)
 	rte_rcu_qsbr_thread_register(gw->qsv, gw->n_workers);
 	if (ports_init(gw, err, errlen) < 0)
 		return -1;
+	for (unsigned i = 0; i < gw->n_ports; i++) {
+		if (gw->ports[i].ctrl_via_worker && gw->ret_ring == NULL) {
+			gw->ret_ring = rte_ring_create("fmipgw_ret", 1024, (int)rte_socket_id(),
+						       RING_F_SC_DEQ);
+			if (gw->ret_ring == NULL) {
+				snprintf(err, errlen, "cannot create the return ring: %s",
+					 rte_strerror(rte_errno));
+				return -1;
+			}
+		}
+	}
 	for (unsigned i = 0; i < gw->n_workers; i++) {
 		struct gw_worker *w =
 		    rte_zmalloc_socket("fmipgw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
@@ -313,6 +324,13 @@ static void teardown(struct gw *gw)
 		mac_ctx_destroy(w->mctx);
 		rte_ring_free(w->ring);
 		rte_free(w);
+	}
+	if (gw->ret_ring != NULL) {
+		struct rte_mbuf *m;
+
+		while (rte_ring_sc_dequeue(gw->ret_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(gw->ret_ring);
 	}
 	if (gw->kt != NULL)
 		keytab_free(gw->kt);

@@ -42,11 +42,17 @@ static int port_setup(struct gw *gw, struct gw_port *p, char *err, size_t errlen
 		return -1;
 	}
 	if (info.max_tx_queues < ntx) {
-		snprintf(err, errlen,
-			 "port %u (%s) has %u TX queues, %u lcores (workers + control) need one "
-			 "each: use fewer worker lcores (-l) or a device with more queues",
-			 p->id, info.driver_name, info.max_tx_queues, ntx);
-		return -1;
+		/* the control lcore's packets go through worker 0 (return ring) */
+		ntx = (uint16_t)gw->n_workers;
+		p->ctrl_via_worker = true;
+		if (info.max_tx_queues < ntx) {
+			snprintf(
+			    err, errlen,
+			    "port %u (%s) has %u TX queues, %u workers need one each: use fewer "
+			    "worker lcores (-l) or a device with more queues",
+			    p->id, info.driver_name, info.max_tx_queues, ntx);
+			return -1;
+		}
 	}
 	memset(&conf, 0, sizeof(conf));
 	p->rss = false;
@@ -68,6 +74,12 @@ static int port_setup(struct gw *gw, struct gw_port *p, char *err, size_t errlen
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	rc = rte_eth_dev_configure(p->id, nrx, ntx, &conf);
+	if (rc != 0 && ntx > nrx) {
+		/* e.g. net_tap wants as many TX as RX queues: control TX through worker 0 */
+		ntx = nrx;
+		p->ctrl_via_worker = true;
+		rc = rte_eth_dev_configure(p->id, nrx, ntx, &conf);
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): configure %u RX / %u TX queues failed: %s",
 			 p->id, info.driver_name, nrx, ntx, strerror(-rc));
@@ -114,9 +126,10 @@ static int port_setup(struct gw *gw, struct gw_port *p, char *err, size_t errlen
 	}
 	GW_LOG(cfg, INFO,
 	       "port %u: %s " RTE_ETHER_ADDR_PRT_FMT " %u RX queues (RSS %s), %u TX queues, "
-	       "%u/%u descriptors\n",
+	       "%u/%u descriptors%s\n",
 	       p->id, info.driver_name, RTE_ETHER_ADDR_BYTES(&p->mac), nrx, p->rss ? "on" : "off",
-	       ntx, rxd, txd);
+	       ntx, rxd, txd,
+	       p->ctrl_via_worker ? "; control TX through worker 0's queue (return ring)" : "");
 	return 0;
 }
 

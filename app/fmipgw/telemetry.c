@@ -253,23 +253,36 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 
 static int cmd_config(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	struct rte_tel_data *sec_d = NULL;
+	const char *cur = "";
+
 	(void)cmd;
 	(void)params;
+	/* {"file": ..., "<section>": {"<key>": "<value>"}, ...}: telemetry names allow no '.' */
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "file", tel_gw->cfg.file);
 	for (unsigned i = 0; i < config_nkeys(); i++) {
 		const char *sec, *key, *type, *def, *help;
 		bool rl;
-		char name[96];
 
 		config_key_info(i, &sec, &key, &type, &def, &rl, &help);
 		if (strcmp(sec, "ap.*") == 0)
 			continue;
-		snprintf(name, sizeof(name), "%s.%s", sec, key);
-		rte_tel_data_add_dict_string(d, name, tel_gw->cfg.text[i]);
+		if (strcmp(sec, cur) != 0) {
+			if (sec_d != NULL && rte_tel_data_add_dict_container(d, cur, sec_d, 0) != 0)
+				rte_tel_data_free(sec_d);
+			sec_d = rte_tel_data_alloc();
+			if (sec_d == NULL)
+				return -1;
+			rte_tel_data_start_dict(sec_d);
+			cur = sec;
+		}
+		rte_tel_data_add_dict_string(sec_d, key, tel_gw->cfg.text[i]);
 	}
+	if (sec_d != NULL && rte_tel_data_add_dict_container(d, cur, sec_d, 0) != 0)
+		rte_tel_data_free(sec_d);
 	rte_tel_data_add_dict_u64(d, "access_points", tel_gw->cfg.n_aps);
-	rte_tel_data_add_dict_string(d, "mac.engine", mac_engine_describe(tel_gw->mac));
+	rte_tel_data_add_dict_string(d, "mac_engine", mac_engine_describe(tel_gw->mac));
 	return 0;
 }
 

@@ -186,6 +186,20 @@ static void flush_tx(struct gw_worker *w)
 	}
 }
 
+/* Worker 0 sends what the control lcore queued for ports without a control TX queue. */
+static void ret_ring_tx(struct gw_worker *w)
+{
+	struct rte_mbuf *ms[32];
+	unsigned n = rte_ring_sc_dequeue_burst(w->gw->ret_ring, (void **)ms, 32, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (rte_eth_tx_burst(ms[i]->port, w->txq, &ms[i], 1) != 1) {
+			w->cnt.drop_tx_full++;
+			rte_pktmbuf_free(ms[i]);
+		}
+	}
+}
+
 static void rx_burst(struct gw_worker *w, uint16_t port, uint16_t burst)
 {
 	const struct gw *gw = w->gw;
@@ -277,6 +291,8 @@ void worker_poll(struct gw_worker *w)
 	rte_rcu_qsbr_thread_online(gw->qsv, w->idx);
 	for (unsigned p = 0; p < gw->n_ports; p++)
 		rx_burst(w, gw->ports[p].id, (uint16_t)gw->cfg.burst);
+	if (w->idx == 0 && gw->ret_ring != NULL)
+		ret_ring_tx(w);
 	rte_rcu_qsbr_quiescent(gw->qsv, w->idx);
 	/* offline while this thread is the writer: keytab may wait for a grace period */
 	rte_rcu_qsbr_thread_offline(gw->qsv, w->idx);
@@ -294,6 +310,8 @@ int worker_main(void *arg)
 	while (__atomic_load_n(&gw->running, __ATOMIC_RELAXED)) {
 		for (unsigned p = 0; p < gw->n_ports; p++)
 			rx_burst(w, gw->ports[p].id, burst);
+		if (w->idx == 0 && gw->ret_ring != NULL)
+			ret_ring_tx(w);
 		rte_rcu_qsbr_quiescent(gw->qsv, w->idx);
 	}
 	rte_rcu_qsbr_thread_offline(gw->qsv, w->idx);

@@ -1,0 +1,392 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""End-to-end test: the real fmipgw binary on a net_tap port moved into a network namespace,
+and an independent Python peer (fmippeer.py, python3-cryptography) playing mobile nodes.
+
+Checked through the wire and through telemetry (/fmipgw/stats, /fmipgw/keys, /fmipgw/key,
+/fmipgw/config):
+  - CPS -> CPA carrying the router certificate;
+  - provisioning with AT 0 (mn1) and AT 1 (mn2): the PrRtAdv verifies with the certified
+    router key, echoes the nonce, and the peer decrypts a key of the AT's length;
+  - FBUs from the PAR's and the NAR's link accepted with that key; replayed FBU (stale
+    sequence), forged FBU (bad MAC), unknown PCoA (no key) dropped and counted;
+  - unsigned RtSolPr, RtSolPr signed by another key, replayed RtSolPr: no key, counted;
+  - malformed frames: each one lib/wire error counter, nothing else changes;
+  - SIGHUP reload (a reloadable key changes; a broken file is refused and counted; the policer
+    takes its new rate); SIGTERM: exit status 0.
+usage: test_gw_e2e.py GW_BINARY FMIPCTL_BINARY MAKE_CREDENTIALS_SH VECTORS_DIR
+"""
+import ctypes
+import os
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fmippeer as P  # noqa: E402
+
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+
+A = lambda s: socket.inet_pton(socket.AF_INET6, s)  # noqa: E731
+MN_MAC = bytes.fromhex("020000000001")
+GW_DST_MAC = bytes.fromhex("020000000002")
+PAR = A("2003::1")
+
+CONFIG = """
+[router]
+key_file = {d}/router.key.pem
+params_file = {d}/router.cga.params
+cert_file = {d}/router.chain.pem
+anchor_file = {d}/trust-anchor.pem
+prefixes = 2003::/64
+[par]
+addresses = 2003::1
+[keys]
+capacity = 1024
+hk_lifetime = {hk_lifetime}
+sweep_interval_ms = 100
+[policer]
+rtsolpr_rate = {rate}
+rtsolpr_burst = {burst}
+[ports]
+mbufs = 4095
+mbuf_cache = 64
+rx_desc = 256
+tx_desc = 256
+pass_through = drop
+"""
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def setns(name):
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    fd = os.open("/var/run/netns/" + name, os.O_RDONLY)
+    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+        raise OSError(ctypes.get_errno(), "setns")
+    os.close(fd)
+
+
+class Link:
+    """Raw frames on the tap interface (inside the namespace)."""
+
+    def __init__(self, ifname):
+        self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+        self.s.bind((ifname, 0))
+        self.ifname = ifname
+
+    def send(self, ip6, dst_mac=GW_DST_MAC):
+        self.s.send(P.eth(dst_mac, MN_MAC, ip6))
+
+    def send_raw(self, frame):
+        self.s.send(frame)
+
+    def recv(self, pred, timeout=3.0):
+        """The first IPv6 packet from the gateway for which pred(ip6) holds."""
+        end = time.time() + timeout
+        while time.time() < end:
+            r, _, _ = select.select([self.s], [], [], max(0.0, end - time.time()))
+            if not r:
+                break
+            try:
+                data, addr = self.s.recvfrom(65535)
+            except OSError as e:  # ENETDOWN once, e.g. right after the link came up
+                print("recv: %s" % e, flush=True)
+                subprocess.run(["ip", "link", "show", self.ifname])
+                continue
+            if addr[2] == socket.PACKET_OUTGOING or len(data) < 54:
+                continue
+            if data[12:14] != b"\x86\xdd":
+                continue
+            ip6 = data[14:]
+            try:
+                if pred(ip6):
+                    return data[:14], ip6
+            except (ValueError, IndexError):
+                continue
+        return None, None
+
+
+class Gw:
+    def __init__(self, binary, conf, prefix, ifname):
+        self.prefix = prefix
+        cmd = [binary, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", "0-1",
+               "--vdev", "net_tap0,iface=%s" % ifname, "--log-level", "lib.eal:error",
+               "--", "--config", conf]
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.out = b""
+        end = time.time() + 30
+        while b"fmipgw: running" not in self.out:
+            r, _, _ = select.select([self.p.stdout], [], [], 1.0)
+            if r:
+                chunk = os.read(self.p.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                self.out += chunk
+            if time.time() > end or self.p.poll() is not None:
+                break
+        if b"fmipgw: running" not in self.out:
+            self.p.kill()
+            raise RuntimeError("gateway did not start:\n" + self.out.decode(errors="replace"))
+        self.tel = P.Telemetry(prefix)
+
+    def stats(self):
+        return self.tel.stats()
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        self.p.send_signal(sig)
+        try:
+            self.out += self.p.communicate(timeout=timeout)[0]
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.out += self.p.communicate()[0]
+            return None
+        return self.p.returncode
+
+
+def delta(gw, before, expect, others=(), timeout=3.0):
+    """Wait until the counters in expect moved by the given amounts; check others did not."""
+    end = time.time() + timeout
+    while True:
+        now = gw.stats()
+        got = {k: now[k] - before[k] for k in expect}
+        if got == expect or time.time() > end:
+            break
+        time.sleep(0.05)
+    time.sleep(0.1)
+    now = gw.stats()
+    got = {k: now[k] - before[k] for k in expect}
+    moved = {k: now[k] - before[k] for k in others if now[k] != before[k]}
+    return got == expect and not moved, got, moved, now
+
+
+WATCH = ["fbu_accepted", "drop_fbu_no_key", "drop_fbu_bad_mac", "drop_fbu_stale_seq",
+         "drop_fbu_expired", "keys_provisioned", "keys_existing", "rtsolpr_send_failed",
+         "drop_malformed", "fbu_check_failed"]
+
+
+def expect(gw, what, exp, action):
+    before = gw.stats()
+    action()
+    ok, got, moved, _ = delta(gw, before, exp, [w for w in WATCH if w not in exp])
+    check(ok, "%s: %s (got %s, also moved %s)" % (what, exp, got, moved))
+
+
+def provision(link, gw, src, params, sign_key, enc_key, at, router_pub, router_ll):
+    nonce = os.urandom(14)
+    pkt = P.rtsolpr(src, P.ALL_ROUTERS, MN_MAC, params, sign_key, enc_key.public_key(), at,
+                    nonce=nonce)
+    link.send(pkt, P.mcast_mac(P.ALL_ROUTERS))
+    l2, rep = link.recv(lambda ip: ip[6] == 58 and ip[40] == 154 and ip[44] == 3 and
+                        ip[24:40] == src)
+    if rep is None:
+        return None, pkt, None
+    check(l2[0:6] == MN_MAC, "PrRtAdv Ethernet destination is the RtSolPr's source MAC")
+    check(rep[8:24] == router_ll, "PrRtAdv source is the router's link-local CGA")
+    check(rep[7] == 255, "PrRtAdv hop limit 255")
+    res = P.prrtadv_key(rep, router_pub, enc_key, nonce)
+    return res, pkt, rep
+
+
+def main():
+    gw_bin, fmipctl, mkcred, vectors = sys.argv[1:5]
+    keys = os.path.join(vectors, "keys")
+    tag = "%d" % os.getpid()
+    prefix = "fmipgw_e2e_" + tag
+    ns = "fmipgw_e2e_" + tag
+    ifname = "fmgw" + tag[-6:]
+    tmp = tempfile.mkdtemp(prefix="fmipgw-e2e-")
+    cred = os.path.join(tmp, "cred")
+    subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl", fmipctl],
+                   check=True, stdout=subprocess.DEVNULL)
+    conf = os.path.join(tmp, "gw.conf")
+    with open(conf, "w") as f:
+        f.write(CONFIG.format(d=cred, hk_lifetime=43200, rate=1000, burst=64))
+    router_cert = x509.load_pem_x509_certificate(open(cred + "/router.cert.pem", "rb").read())
+    anchor = x509.load_pem_x509_certificate(open(cred + "/trust-anchor.pem", "rb").read())
+    router_pub = router_cert.public_key()
+    router_ll = A(open(cred + "/router.cga").read().strip())
+
+    mn1 = P.load_key(os.path.join(keys, "mn1.key.pem"))
+    mn2 = P.load_key(os.path.join(keys, "mn2.key.pem"))
+    p1 = open(os.path.join(keys, "mn1.cga.params"), "rb").read()
+    p2 = open(os.path.join(keys, "mn2.cga.params"), "rb").read()
+    cga1 = P.cga_address(p1, 1)
+    cga2 = P.cga_address(p2, 1)
+    check(cga1 == A("2003::3049:deeb:fd31:70b0"), "mn1's CGA is the published one")
+
+    gw = Gw(gw_bin, conf, prefix, ifname)
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)
+        subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+                        "net.ipv6.conf.%s.disable_ipv6=1" % ifname], check=True)
+        subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", ifname, "up"],
+                       check=True)
+        setns(ns)
+        link = Link(ifname)
+        run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, mn2, p1, p2,
+            cga1, cga2)
+        rc = gw.stop()
+        check(rc == 0, "SIGTERM: exit status 0 (got %s)" % rc)
+        check(b"fmipgw: stopped" in gw.out, "SIGTERM: graceful stop line printed")
+    finally:
+        if gw.p.poll() is None:
+            gw.p.kill()
+        subprocess.run(["ip", "netns", "del", ns])
+        shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print("gateway output:\n" + gw.out.decode(errors="replace")[-3000:])
+        print("%d check(s) failed" % len(failures))
+        return 1
+    print("all checks passed")
+    return 0
+
+
+def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, mn2, p1, p2,
+        cga1, cga2):
+    ncoa1 = A("2003::2:3049:deeb:fd31:70b0")
+    mn_ll = A("fe80::3049:deeb:fd31:70b0")
+
+    # ---- CPS -> CPA ----
+    before = gw.stats()
+    link.send(P.cps(mn_ll, P.ALL_ROUTERS, 0x4242,
+                    anchor.subject.public_bytes()), P.mcast_mac(P.ALL_ROUTERS))
+    cpas = []
+    while True:  # one component per CPA (RFC 3971 6.4.2): collect them all
+        _, cpa = link.recv(lambda ip: ip[6] == 58 and ip[40] == 149, timeout=1.0)
+        if cpa is None:
+            break
+        cpas.append(cpa)
+    check(len(cpas) >= 1, "CPS answered with %d CPA component(s)" % len(cpas))
+    certs = [c for cpa in cpas for c in P.cpa_certs(cpa)]
+    der = router_cert.public_bytes(serialization.Encoding.DER)
+    check(der in certs, "a CPA component carries the router certificate")
+    check(all(c[8:24] == router_ll for c in cpas), "CPA source is the router's link-local address")
+    ok, got, _, _ = delta(gw, before, {"cps_rx": 1})
+    check(ok and got["cps_rx"] == 1, "cps_rx counted")
+
+    # ---- provisioning AT 0 (mn1, encryption key mn2) ----
+    before = gw.stats()
+    res, rts1, _ = provision(link, gw, cga1, p1, mn1, mn2, 0, router_pub, router_ll)
+    check(res is not None and res[0] == 0 and len(res[2]) == 20,
+          "AT 0: PrRtAdv verified, nonce echoed, 20-octet key decrypted")
+    ok, got, moved, _ = delta(gw, before, {"keys_provisioned": 1, "prrtadv_tx": 1})
+    check(ok, "AT 0: keys_provisioned +1, prrtadv_tx +1 (%s)" % got)
+    if res is None:
+        return
+    k1 = res[2]
+
+    # ---- FBUs with the AT 0 key ----
+    f1, _, _ = P.fbu(cga1, ncoa1, PAR, k1, 0, 1, True)
+    expect(gw, "FBU from the PAR's link accepted", {"fbu_accepted": 1, "fbu_check_ok": 1},
+           lambda: link.send(f1))
+    f2, _, _ = P.fbu(cga1, ncoa1, PAR, k1, 0, 2, False)
+    expect(gw, "FBU from the NAR's link accepted", {"fbu_accepted": 1, "fbu_check_ok": 1},
+           lambda: link.send(f2))
+    expect(gw, "replayed FBU dropped (stale sequence, A14)", {"drop_fbu_stale_seq": 1},
+           lambda: link.send(f2))
+    f3, _, _ = P.fbu(cga1, ncoa1, PAR, k1, 0, 3, True, forge=True)
+    expect(gw, "forged FBU dropped (bad MAC)", {"drop_fbu_bad_mac": 1}, lambda: link.send(f3))
+    f4, _, _ = P.fbu(A("2003::dead:beef:1:2"), ncoa1, PAR, k1, 0, 4, False)
+    expect(gw, "FBU for an unknown PCoA dropped (no key)", {"drop_fbu_no_key": 1},
+           lambda: link.send(f4))
+    f5, _, _ = P.fbu(cga1, ncoa1, PAR, k1, 0, 5, False)
+    expect(gw, "FBU after the forgery still accepted (seq 5)", {"fbu_accepted": 1},
+           lambda: link.send(f5))
+
+    # ---- provisioning AT 1 (mn2, encryption key mn1) ----
+    before = gw.stats()
+    res2, _, _ = provision(link, gw, cga2, p2, mn2, mn1, 1, router_pub, router_ll)
+    check(res2 is not None and res2[0] == 1 and len(res2[2]) == 32,
+          "AT 1: PrRtAdv verified, 32-octet key decrypted")
+    ok, got, _, _ = delta(gw, before, {"keys_provisioned": 1})
+    check(ok, "AT 1: keys_provisioned +1")
+    if res2 is not None:
+        g1, _, _ = P.fbu(cga2, A("2003::2:1"), PAR, res2[2], 1, 7, True)
+        expect(gw, "AT 1 FBU accepted", {"fbu_accepted": 1}, lambda: link.send(g1))
+        g2, _, _ = P.fbu(cga2, A("2003::2:1"), PAR, res2[2], 1, 8, False, forge=True)
+        expect(gw, "AT 1 forged FBU dropped", {"drop_fbu_bad_mac": 1}, lambda: link.send(g2))
+
+    time.sleep(0.3)  # a sweep refreshes the per-AT counts
+    keys = gw.tel.cmd("/fmipgw/keys")["/fmipgw/keys"]
+    check(keys["live"] == 2 and keys["per_at"] == {"at0": 1, "at1": 1},
+          "/fmipgw/keys: 2 live, one per AT (%s)" % keys)
+    rec = gw.tel.cmd("/fmipgw/key,2003::3049:deeb:fd31:70b0")["/fmipgw/key"]
+    check(rec.get("state") == "live" and rec.get("at") == 0 and rec.get("last_seq") == 5 and
+          "key" not in rec, "/fmipgw/key: live, AT 0, last_seq 5, no secret (%s)" % rec)
+
+    # ---- refused solicitations: no state ----
+    unsigned = P.rtsolpr(A("2003::1:2:3:4"), P.ALL_ROUTERS, MN_MAC, p1, mn1, mn2.public_key(), 0,
+                         signed=False)
+    expect(gw, "unsigned RtSolPr refused", {"rtsolpr_send_failed": 1},
+           lambda: link.send(unsigned, P.mcast_mac(P.ALL_ROUTERS)))
+    other = P.rtsolpr(cga1, P.ALL_ROUTERS, MN_MAC, p1, mn2, mn2.public_key(), 0, hash_key=mn2)
+    expect(gw, "RtSolPr signed by another key refused", {"rtsolpr_send_failed": 1},
+           lambda: link.send(other, P.mcast_mac(P.ALL_ROUTERS)))
+    expect(gw, "replayed RtSolPr refused", {"rtsolpr_send_failed": 1},
+           lambda: link.send(rts1, P.mcast_mac(P.ALL_ROUTERS)))
+    keys2 = gw.tel.cmd("/fmipgw/keys")["/fmipgw/keys"]
+    check(keys2["live"] == 2 and keys2["added"] == keys["added"],
+          "refused solicitations left the key table as it was")
+
+    # ---- malformed frames: one lib/wire error counter each ----
+    good, _, _ = P.fbu(cga1, ncoa1, PAR, k1, 0, 9, True)
+    bad_csum = bytearray(good)
+    bad_csum[64 + 4] ^= 0xFF
+    trunc = good[:-8]  # Payload Length says 8 more octets than the frame has
+    hbh_late = bytearray(good)  # Destination Options says its next header is Hop-by-Hop
+    hbh_late[64 - 24] = 0
+    no_badf = bytearray(P.fbu(cga1, ncoa1, PAR, k1, 0, 10, False)[0])
+    no_badf[64 + 12 + 2 + 0] = 1  # BADF option type 21 -> PadN: the BADF is missing
+    no_badf[64 + 4:64 + 6] = b"\0\0"
+    no_badf[64 + 4:64 + 6] = struct.pack("!H", P.l4_csum(cga1, PAR, 135, bytes(no_badf[64:])))
+    for name, pkt in (("bad_checksum", bytes(bad_csum)), ("truncated", bytes(trunc)),
+                      ("bad_extension_chain", bytes(hbh_late)), ("missing_option",
+                                                                  bytes(no_badf))):
+        ctr = "malformed_" + name
+        expect(gw, "malformed frame (%s) counted" % name, {ctr: 1, "drop_malformed": 1},
+               lambda: link.send(pkt))
+    keys3 = gw.tel.cmd("/fmipgw/keys")["/fmipgw/keys"]
+    check(keys3["live"] == 2, "malformed frames changed no key")
+
+    # ---- SIGHUP reload ----
+    def hup():
+        gw.p.send_signal(signal.SIGHUP)
+
+    with open(conf, "w") as f:
+        f.write(CONFIG.format(d=cred, hk_lifetime=100, rate=1, burst=1))
+    expect(gw, "SIGHUP: reload applied", {"reloads": 1, "reload_errors": 0}, hup)
+    cfg = gw.tel.cmd("/fmipgw/config")["/fmipgw/config"]
+    check(cfg["keys"]["hk_lifetime"] == "100" and cfg["policer"]["rtsolpr_rate"] == "1",
+          "/fmipgw/config shows the reloaded values")
+    before = gw.stats()
+    for _ in range(6):
+        link.send(unsigned, P.mcast_mac(P.ALL_ROUTERS))
+    time.sleep(0.5)
+    now = gw.stats()
+    check(now["drop_policer_rtsolpr"] - before["drop_policer_rtsolpr"] >= 4,
+          "reloaded policer (1/s, burst 1) drops a burst of 6 RtSolPr")
+    with open(conf, "w") as f:
+        f.write(CONFIG.format(d=cred, hk_lifetime="banana", rate=1, burst=1))
+    expect(gw, "SIGHUP with a broken file: refused, counted", {"reload_errors": 1, "reloads": 0},
+           hup)
+    cfg = gw.tel.cmd("/fmipgw/config")["/fmipgw/config"]
+    check(cfg["keys"]["hk_lifetime"] == "100", "the running configuration stayed")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
