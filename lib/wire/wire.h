@@ -383,6 +383,15 @@ struct wire_ip6 {
  */
 int wire_ip6_decode(const uint8_t *p, size_t len, struct wire_ip6 *ip);
 
+/*
+ * The destination an upper-layer checksum uses (RFC 8200 §8.1, RFC 3775 §6.1.1): the final
+ * destination, i.e. the type-2 Routing header's home address while it is still to be visited.
+ */
+static inline const uint8_t *wire_ip6_final_dst(const struct wire_ip6 *ip)
+{
+	return ip->rt2_addr && ip->rt_segleft == 1 ? ip->rt2_addr : ip->dst;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* ICMPv6 and ND options                                                                       */
 /* ------------------------------------------------------------------------------------------ */

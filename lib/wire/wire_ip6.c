@@ -122,8 +122,10 @@ int wire_ip6_decode(const uint8_t *p, size_t len, struct wire_ip6 *ip)
 			ip->rt_type = h[2];
 			ip->rt_segleft = h[3];
 			if (ip->rt_type == 2) { /* RFC 3775 §6.4: one home address */
-				if (hl != 2 || ip->rt_segleft != 1)
+				if (hl != 2)
 					return WIRE_E_BAD_LENGTH;
+				if (ip->rt_segleft != 1)
+					return WIRE_E_BAD_VALUE;
 				ip->rt2_addr = h + 8;
 			}
 			break;

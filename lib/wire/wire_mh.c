@@ -178,9 +178,10 @@ int wire_mh_decode(const struct wire_ip6 *ip, struct wire_mh *mh)
 		if ((mh->type == WIRE_MH_FBU || mh->type == WIRE_MH_FBACK) && !mh->badf.present)
 			return WIRE_E_MISSING; /* RFC 5568 §6.4.5: BADF MUST be present */
 	}
-	/* A16: next header 135 in the pseudo-header; the HAO is the pseudo-source. */
-	if (wire_l4_csum(ip->hao ? ip->hao : ip->src, ip->dst, WIRE_NH_MH, p, mh->len, 4) !=
-	    mh->csum)
+	/* A16: next header 135 in the pseudo-header; the HAO is the pseudo-source; the final
+	 * destination (a type-2 Routing header's address) the pseudo-destination. */
+	if (wire_l4_csum(ip->hao ? ip->hao : ip->src, wire_ip6_final_dst(ip), WIRE_NH_MH, p,
+			 mh->len, 4) != mh->csum)
 		return WIRE_E_BAD_CHECKSUM;
 	return WIRE_OK;
 }
@@ -406,7 +407,7 @@ int wire_mh_seal(uint8_t *pkt, size_t pkt_len, size_t mh_off, size_t auth_off, c
 	memcpy(pkt + auth_off, tag, tag_len);
 	w = wire_buf_make(pkt, pkt_len);
 	w.len = mh_off + mh_len;
-	return wire_mh_csum_finish(&w, mh_off, ip.hao ? ip.hao : ip.src, ip.dst);
+	return wire_mh_csum_finish(&w, mh_off, ip.hao ? ip.hao : ip.src, wire_ip6_final_dst(&ip));
 }
 
 int wire_build_hi(struct wire_buf *w, const struct wire_hi_spec *s)

@@ -17,9 +17,9 @@ int wire_icmp6_decode(const struct wire_ip6 *ip, struct wire_icmp6 *icmp)
 	icmp->type = ip->l4[0];
 	icmp->code = ip->l4[1];
 	icmp->csum = wire_be16(ip->l4 + 2);
-	/* RFC 4443 §2.3: pseudo-header with the final destination; no routing header is used
-	 * by the messages fmipgw serves, so the IPv6 destination is it. */
-	if (wire_l4_csum(ip->src, ip->dst, WIRE_NH_ICMPV6, ip->l4, ip->l4_len, 2) != icmp->csum)
+	/* RFC 4443 §2.3: pseudo-header with the final destination */
+	if (wire_l4_csum(ip->src, wire_ip6_final_dst(ip), WIRE_NH_ICMPV6, ip->l4, ip->l4_len, 2) !=
+	    icmp->csum)
 		return WIRE_E_BAD_CHECKSUM;
 	return WIRE_OK;
 }

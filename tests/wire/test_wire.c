@@ -630,6 +630,41 @@ static void test_ext_chain(void **state)
 	assert_int_equal(wire_ip6_decode(buf, n, &ip), WIRE_E_TRUNCATED);
 }
 
+/* RFC 8200 §8.1 / RFC 3775 §6.1.1: with a type-2 Routing header the checksum's pseudo-
+ * destination is the final destination (the home address it carries). */
+static void test_rh2_final_destination(void **state)
+{
+	(void)state;
+	struct wire_frame f;
+	struct wire_buf w = wire_buf_make(buf, sizeof(buf));
+	size_t ip6 = wire_build_ip6(&w, ref_fbu_par_addr, ref_fbu_ncoa_addr, WIRE_NH_ROUTING, 64);
+	/* RH2: nh, Hdr Ext Len 2, type 2, Segments Left 1, reserved, home address */
+	wire_put_u8(&w, WIRE_NH_MH);
+	wire_put_u8(&w, 2);
+	wire_put_u8(&w, 2);
+	wire_put_u8(&w, 1);
+	wire_put_zero(&w, 4);
+	wire_put_bytes(&w, ref_fbu_pcoa_addr, 16);
+	/* the published FBack's Mobility Header */
+	wire_put_bytes(&w, ref_fbu_at0_fback_ipv6 + 40, ref_fbu_at0_fback_ipv6_len - 40);
+	assert_int_equal(wire_ip6_finish(&w, ip6), WIRE_OK);
+	uint8_t *mh = buf + 64;
+	uint16_t c = wire_l4_csum(ref_fbu_par_addr, ref_fbu_pcoa_addr, WIRE_NH_MH, mh,
+				  ref_fbu_at0_fback_ipv6_len - 40, 4);
+	mh[4] = (uint8_t)(c >> 8);
+	mh[5] = (uint8_t)c;
+	assert_int_equal(decode_raw(buf, w.len, &f), WIRE_OK);
+	assert_int_equal(f.msg, WIRE_MSG_FBACK);
+	assert_memory_equal(f.ip.rt2_addr, ref_fbu_pcoa_addr, 16);
+	assert_ptr_equal(wire_ip6_final_dst(&f.ip), f.ip.rt2_addr);
+	/* RFC 3775 §6.4: a type-2 Routing header carries one address, Segments Left 1 */
+	buf[40 + 3] = 0;
+	assert_int_equal(decode_raw(buf, w.len, &f), WIRE_E_BAD_VALUE);
+	buf[40 + 3] = 1;
+	buf[40 + 1] = 4;
+	assert_int_equal(decode_raw(buf, w.len, &f), WIRE_E_BAD_LENGTH);
+}
+
 static void test_hao_rules(void **state)
 {
 	(void)state;
@@ -1247,6 +1282,7 @@ int main(void)
 		cmocka_unit_test(test_ip6_header_errors),
 		cmocka_unit_test(test_ext_chain),
 		cmocka_unit_test(test_hao_rules),
+		cmocka_unit_test(test_rh2_final_destination),
 		cmocka_unit_test(test_mh_errors),
 		cmocka_unit_test(test_mh_option_rules),
 		cmocka_unit_test(test_badf_short_length_form),
