@@ -629,9 +629,8 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 			 errno ? strerror(errno) : "not a regular file");
 		goto fail;
 	}
-	cf = rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES);
-	if (cf == NULL) {
-		/* rte_cfgfile refuses a line it cannot parse; find the first such line. */
+	/* rte_cfgfile skips some malformed lines silently: refuse them first, with their line */
+	{
 		FILE *f = fopen(file, "r");
 		char buf[1024];
 		unsigned n = 0, bad = 0;
@@ -643,15 +642,19 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 			if (*s == '\0' || *s == ';' || *s == '#')
 				continue;
 			if ((*s == '[' && strchr(s, ']') == NULL) ||
-			    (*s != '[' && !strchr(s, '='))) {
+			    (*s != '[' && (strchr(s, '=') == NULL || *s == '='))) {
 				bad = n;
 				break;
 			}
 		}
 		if (f != NULL)
 			fclose(f);
-		FAIL(bad, "syntax error (expected [section] or key = value)");
+		if (bad)
+			FAIL(bad, "syntax error (expected [section] or key = value)");
 	}
+	cf = rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES);
+	if (cf == NULL)
+		FAIL(0, "rte_cfgfile cannot parse the file");
 	nsec = rte_cfgfile_num_sections(cf, NULL, 0);
 	if (nsec < 0)
 		FAIL(0, "cannot read sections");
