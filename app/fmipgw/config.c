@@ -241,6 +241,18 @@ void config_print_help(FILE *f)
 	}
 }
 
+void config_print_md(FILE *f)
+{
+	fprintf(
+	    f,
+	    "| section | key | type | default | reload | meaning |\n|---|---|---|---|---|---|\n");
+	for (unsigned i = 0; i < NKEYS; i++)
+		fprintf(f, "| `[%s]` | `%s` | %s | `%s` | %s | %s |\n",
+			strcmp(keys[i].section, "ap.*") == 0 ? "ap.NAME" : keys[i].section,
+			keys[i].key, type_names[keys[i].type], keys[i].def,
+			keys[i].reload ? "yes" : "no", keys[i].help);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Line numbers for error messages                                                             */
 /* ------------------------------------------------------------------------------------------ */

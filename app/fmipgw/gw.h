@@ -131,6 +131,8 @@ void config_key_info(unsigned i, const char **section, const char **key, const c
 		     const char **def, bool *reload, const char **help);
 /* Print the documentation of every key (--help-config). */
 void config_print_help(FILE *f);
+/* The same as a markdown table (docs/operations.md, --config-md). */
+void config_print_md(FILE *f);
 /* Refuse private key files readable by group or others (and missing files). */
 int config_check_key_file(const char *path, char *err, size_t errlen);
 

@@ -59,6 +59,7 @@ static void usage(FILE *f, const char *prog)
 	    "      --check            load and validate the configuration, then exit 0/1\n"
 	    "      --help-config      print every configuration key with type, default, help\n"
 	    "      --counters-md      print the counter table of docs/operations.md\n"
+	    "      --config-md        print the configuration key table of docs/operations.md\n"
 	    "  -h, --help             this text\n"
 	    "\n"
 	    "Signals: SIGINT/SIGTERM stop gracefully (exit 0); SIGHUP reloads the reloadable\n"
@@ -84,6 +85,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "check", no_argument, NULL, 'C' },
 		{ "help-config", no_argument, NULL, 'H' },
 		{ "counters-md", no_argument, NULL, 'M' },
+		{ "config-md", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -116,6 +118,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			return 1;
 		case 'M':
 			counters_print_md(stdout);
+			return 1;
+		case 'K':
+			config_print_md(stdout);
 			return 1;
 		case 'h':
 			usage(stdout, "fmipgw");

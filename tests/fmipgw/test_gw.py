@@ -177,6 +177,11 @@ def t_doc_counters(gw, doc):
         check(m.group(1).strip() == gen,
               "docs/operations.md counter table == `fmipgw -- --counters-md` (regenerate it)")
     check(gen.count("\n| `") >= 40, "the table has every counter")
+    gen = subprocess.run([gw, "--", "--config-md"], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    m = re.search(r"<!-- config:begin -->\n(.*?)\n<!-- config:end -->", text, re.S)
+    check(m is not None and m.group(1).strip() == gen,
+          "docs/operations.md key table == `fmipgw -- --config-md` (regenerate it)")
 
 
 def eal(prefix, *vdevs, lcores="0-1"):
