@@ -553,7 +553,11 @@ def decrypt_reply(tag, v, mn, at, lifetime):
     check(struct.unpack('!H', rep[4:6])[0] == lifetime, tag + ': Key Lifetime %d' % lifetime)
     enc = padded_data(rep, 3)
     check(len(enc) == mn.enc.key_size // 8, tag + ': ciphertext is one modulus long (A11)')
-    key = mn.enc.decrypt(enc, padding.PKCS1v15())
+    try:
+        key = mn.enc.decrypt(enc, padding.PKCS1v15())
+    except ValueError:
+        check(False, tag + ': RSAES-PKCS1-v1_5 decryption')
+        return None
     check(len(key) == AT_MAC[at][2], tag + ': key of %d octets (A9)' % AT_MAC[at][2])
     return key
 
@@ -602,17 +606,22 @@ def part1_fbu(ar, mn, at, key, seq):
     for from_par in (True, False):
         t = tag + (' from PAR link' if from_par else ' from NAR link')
         seq += 1
-        pkt = build_fbu(at, key, mn.id.addr, ncoa, PAR, seq, 30, from_par)
+        # A4: seconds, clamped to the policy's 60 s (hk_fbu_policy_defaults)
+        lifetime = 30 if from_par else 100
+        granted = min(lifetime, 60)
+        pkt = build_fbu(at, key, mn.id.addr, ncoa, PAR, seq, lifetime, from_par)
         r = ar.cmd('fbu', pkt.hex())
         check(r['verdict'] == 'ok' and r['seq'] == str(seq) and r['pcoa'] == mn.id.addr.hex()
               and r['ncoa'] == ncoa.hex() and r['par'] == PAR.hex()
-              and r['from_par_link'] == str(int(from_par))
+              and r['from_par_link'] == str(int(from_par)) and r['lifetime'] == str(granted)
               and r['auth_len'] == str(AT_MAC[at][1]), t + ': lib/mac accepts (%s)' % r)
+        check(bool(r.get('fback')), t + ': FBack built')
         if r.get('fback'):
             fb = bytes.fromhex(r['fback'])
             src, dst, _, mh, opts, csum_ok = parse_mh_packet(fb)
             check(src == PAR and dst == ncoa and csum_ok and mh[2] == 9 and mh[6] == 0
-                  and struct.unpack('!H', mh[8:10])[0] == seq, t + ': FBack to the NCoA')
+                  and struct.unpack('!HH', mh[8:12]) == (seq, granted),
+                  t + ': FBack to the NCoA: status 0, the sequence, the granted lifetime')
             check(badf_check(mh, opts, at, key, ncoa, PAR), t + ': FBack BADF verifies here')
         # the same sequence again: A14
         r = ar.cmd('fbu', pkt.hex())
@@ -857,6 +866,9 @@ def part2_mn(tmp, clock, ar, mn_key_pem, mn_params_file, expect_addr, label):
         rep_off = 40 + next(o[1] for o in v['opts'] if o[0] == 28)
         p[rep_off + 20] ^= 0x01
         bad['with a changed ciphertext'] = (refresh_csum(bytes(p)), 'SEND')
+        short = os.urandom(AT_MAC[at][2] - 4)
+        bad['with a key shorter than A9 says'] = (ar.prrtadv(sol, t, at, short), 'DECRYPT')
+        bad['with an AT the MN does not know'] = (ar.prrtadv(sol, t, 7, hk), 'NO_AT')
         p = bytearray(good)
         p[7] = 64
         bad['with Hop Limit 64 (A7)'] = (bytes(p), 'SEND')
@@ -895,6 +907,25 @@ def part2_mn(tmp, clock, ar, mn_key_pem, mn_params_file, expect_addr, label):
             put16(p, 44, l4_csum(PAR, ncoa, 135, bytes(p[40:])))
             r = mn.cmd('fback', t, ar.id.addr.hex(), bytes(p).hex())
             check(r['reason'] == 'BAD_MAC', tag + ': FBack with one bit changed refused')
+
+    # two solicitations outstanding, answered in reverse order: each by its nonce
+    t = clock.tick()
+    sols = [send_verify(bytes.fromhex(mn.cmd('rtsolpr', t, at, ar.id.addr.hex())['pkt']))
+            for at in (0, 1)]
+    hks = [os.urandom(20), os.urandom(32)]
+    for at in (1, 0):
+        r = mn.cmd('prrtadv', t, ar.prrtadv(sols[at], t, at, hks[at]).hex())
+        check(r['reason'] == 'OK' and r.get('at') == str(at) and r.get('key') == hks[at].hex(),
+              'C MN %s: two outstanding, reply %d of 2 matched by its nonce' % (label, 2 - at))
+
+    # RFC 5269 §3.2/§3.3: an AR may answer a stronger AT than asked; the MN MUST use it
+    tag = 'C MN %s asks AT 0, answered AT 1' % label
+    t = clock.tick()
+    sol = send_verify(bytes.fromhex(mn.cmd('rtsolpr', t, 0, ar.id.addr.hex())['pkt']))
+    hk = os.urandom(32)
+    r = mn.cmd('prrtadv', t, ar.prrtadv(sol, t, 1, hk).hex())
+    check(r['reason'] == 'OK' and r.get('at') == '1' and r.get('key') == hk.hex(),
+          tag + ': key stored with AT 1 (%s)' % r['reason'])
     mn.close()
 
 
