@@ -29,5 +29,7 @@ extern const struct fmipctl_cmd fmipctl_cmds[];
 /* commands */
 int cmd_decode(int argc, char **argv);
 int cmd_cga(int argc, char **argv);
+int cmd_stats(int argc, char **argv); /* cmd_stats.c: fmipgw telemetry (jansson) */
+int cmd_keys(int argc, char **argv);
 
 #endif /* FMIPCTL_H */

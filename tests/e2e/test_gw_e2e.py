@@ -17,6 +17,8 @@ Checked through the wire and through telemetry (/fmipgw/stats, /fmipgw/keys, /fm
 usage: test_gw_e2e.py GW_BINARY FMIPCTL_BINARY MAKE_CREDENTIALS_SH VECTORS_DIR
 """
 import ctypes
+import json
+import re
 import os
 import select
 import shutil
@@ -64,6 +66,7 @@ pass_through = drop
 """
 
 failures = []
+FMIPCTL = None
 
 
 def check(cond, what):
@@ -202,7 +205,9 @@ def provision(link, gw, src, params, sign_key, enc_key, at, router_pub, router_l
 
 
 def main():
+    global FMIPCTL
     gw_bin, fmipctl, mkcred, vectors = sys.argv[1:5]
+    FMIPCTL = fmipctl
     keys = os.path.join(vectors, "keys")
     tag = "%d" % os.getpid()
     prefix = "fmipgw_e2e_" + tag
@@ -328,6 +333,21 @@ def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, m
     rec = gw.tel.cmd("/fmipgw/key,2003::3049:deeb:fd31:70b0")["/fmipgw/key"]
     check(rec.get("state") == "live" and rec.get("at") == 0 and rec.get("last_seq") == 5 and
           "key" not in rec, "/fmipgw/key: live, AT 0, last_seq 5, no secret (%s)" % rec)
+
+    # ---- fmipctl stats / keys read the same telemetry ----
+    r = subprocess.run([FMIPCTL, "stats", "--prefix", gw.prefix, "--json"], capture_output=True,
+                       text=True)
+    st = json.loads(r.stdout) if r.returncode == 0 else {}
+    check(st.get("fbu_accepted") == gw.stats()["fbu_accepted"] == 4,
+          "fmipctl stats --json: fbu_accepted 4 (%s)" % st.get("fbu_accepted"))
+    r = subprocess.run([FMIPCTL, "keys", "--prefix", gw.prefix], capture_output=True, text=True)
+    check(r.returncode == 0 and re.search(r"^  live\s+2$", r.stdout, re.M) is not None and
+          re.search(r"^    at1\s+1$", r.stdout, re.M) is not None,
+          "fmipctl keys: a table with 2 live keys, 1 for AT 1")
+    r = subprocess.run([FMIPCTL, "keys", "--prefix", gw.prefix, "2003::3049:deeb:fd31:70b0"],
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and re.search(r"^  last_seq\s+5$", r.stdout, re.M) is not None,
+          "fmipctl keys ADDRESS: the record (last_seq 5)")
 
     # ---- refused solicitations: no state ----
     unsigned = P.rtsolpr(A("2003::1:2:3:4"), P.ALL_ROUTERS, MN_MAC, p1, mn1, mn2.public_key(), 0,
