@@ -14,7 +14,8 @@ itself against the published vectors (PROTOCOL.md §10), then:
   part 2  Python AR  -> C MN (hk_mn_rtsolpr / hk_mn_prrtadv / hk_mn_fbu / hk_mn_fback_check,
                               through `hk_peer mn`)
 
-usage: test_hk_interop.py HK_PEER VECTORS_DIR
+usage: test_hk_interop.py HK_PEER VECTORS_DIR [--findings]
+  --findings: instead of the test, print what lib/hk does in the cases reported to its owner
 """
 import datetime
 import hashlib
@@ -953,11 +954,63 @@ def part2(clock):
                  bytes.fromhex('20030000000000003049deebfd3170b0'), 'mn1/2048-bit AR')
 
 
+def findings(clock):
+    """Behaviour of lib/hk reported to its owner and not (yet) asserted: each line says what
+    happens now.  Run with --findings; not part of the suite."""
+    section('findings (informational, see the report of the interop test)')
+    ar = Peer('ar', os.path.join(KEYS, 'ar1.key.pem'))
+    ar_addr = bytes.fromhex(ar.hello['addr'])
+    mn = PyMN(Ident(new_key(1024), bytes.fromhex('2003') + bytes(6), 1))
+    nonce = os.urandom(14)
+    t = clock.tick()
+    r = ar.cmd('rtsolpr', t, mn.rtsolpr(ar_addr, t, 0, nonce=nonce).hex())
+    t = clock.tick()
+    r2 = ar.cmd('rtsolpr', t, mn.rtsolpr(ar_addr, t, 0, nonce=nonce).hex())
+    print('F1 AR: a freshly signed RtSolPr (newer Timestamp) reusing a verified Nonce: %s/%s '
+          'op %s (first: %s/%s)' % (r2['reason'], r2['send'], r2['op'], r['reason'], r['op']))
+    ar.close()
+
+    par = PyAR(Ident(load_key('ar1.key.pem'), bytes.fromhex('fe80') + bytes(6), 1, 0))
+    with tempfile.TemporaryDirectory() as tmp:
+        cert = os.path.join(tmp, 'ar.pem')
+        self_signed(par.id.key, cert)
+        cmn = Peer('mn', os.path.join(KEYS, 'mn1.key.pem'), os.path.join(KEYS, 'mn1.cga.params'),
+                   par.id.addr.hex(), cert)
+
+        def solicit(at=0):
+            t = clock.tick()
+            return t, send_verify(bytes.fromhex(cmn.cmd('rtsolpr', t, at,
+                                                        par.id.addr.hex())['pkt']))
+
+        t, sol = solicit()
+        r = cmn.cmd('prrtadv', t, par.prrtadv(dict(sol, src=PAR), t, 0, os.urandom(20)).hex())
+        print('F2 MN: PrRtAdv (right nonce) sent to another address than the MN: %s'
+              % r['reason'])
+        t, sol = solicit()
+        ic = bytearray(sol['icmp'])
+        ic[6] ^= 0xff
+        r = cmn.cmd('prrtadv', t, par.prrtadv(dict(sol, icmp=bytes(ic)), t, 0,
+                                              os.urandom(20)).hex())
+        print('F3 MN: PrRtAdv with another Identifier than the RtSolPr: %s' % r['reason'])
+        t, sol = solicit()
+        t = clock.tick(86400)
+        r = cmn.cmd('prrtadv', t, par.prrtadv(sol, t, 0, os.urandom(20)).hex())
+        print('F4 MN: PrRtAdv a day after the RtSolPr ("recently sent", RFC 3971 5.3.4.1): %s'
+              % r['reason'])
+        t, sol = solicit(1)
+        r = cmn.cmd('prrtadv', t, par.prrtadv(sol, t, 0, os.urandom(20)).hex())
+        print('F5 MN: asked AT 1, answered AT 0 (weaker): %s at %s' % (r['reason'], r.get('at')))
+        cmn.close()
+
+
 def main():
     with open(os.path.join(VECTORS, 'reference.json')) as f:
         ref = json.load(f)
     clock = Clock()
     self_check(ref)
+    if '--findings' in sys.argv[3:]:
+        findings(clock)
+        return 0
     part1(clock)
     part2(clock)
     print('%d checks, %d failed' % (checks, len(failures)))
