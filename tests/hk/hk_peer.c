@@ -21,6 +21,7 @@
  *     set-router ADDRHEX CERT.pem    remember (another) certified router key
  *     fbu NOW AR PAR NCOA SEQ LIFETIME FROM-PAR-LINK   an FBU made with the key from AR
  *     fback NOW AR HEX               check an FBack's BADF with the key from AR
+ *     handover                       hk_mn_handover_done (HKEPK-HANDOVERS)
  *
  * NOW is 48.16 fixed-point seconds (decimal); addresses and packets are hex.  Every answer is
  * one line of key=value tokens.  This is test tooling: it prints handover keys on purpose.
@@ -549,7 +550,10 @@ static int run_mn(int argc, char **argv)
 			mn_fbu(&w, tok, nt);
 		else if (strcmp(tok[0], "fback") == 0)
 			mn_fback(&w, tok, nt);
-		else
+		else if (strcmp(tok[0], "handover") == 0) {
+			hk_mn_handover_done(&w.m);
+			printf("handovers=%u\n", w.m.enc[0].handovers);
+		} else
 			printf("error=unknown-command\n");
 		fflush(stdout);
 	}

@@ -38,6 +38,7 @@ HK_PEER, VECTORS = sys.argv[1], sys.argv[2]
 KEYS = os.path.join(VECTORS, 'keys')
 CGA_TAG = bytes.fromhex('086fca5e10b200c99c8ce00164277c08')  # RFC 3971 §5.2
 HK_LIFETIME = 43200  # RFC 5269 §3.7
+HKEPK_LIFETIME = 12 * 3600  # RFC 5269 §3.7
 AT_MAC = {0: (hashlib.sha1, 12, 20), 1: (hashlib.sha256, 16, 32)}  # A1, A9: hash, tag, key
 AR_LLA = bytes.fromhex('020000000002')
 MN_LLA = bytes.fromhex('020000000011')
@@ -918,6 +919,36 @@ def part2_mn(tmp, clock, ar, mn_key_pem, mn_params_file, expect_addr, label):
         r = mn.cmd('prrtadv', t, ar.prrtadv(sols[at], t, at, hks[at]).hex())
         check(r['reason'] == 'OK' and r.get('at') == str(at) and r.get('key') == hks[at].hex(),
               'C MN %s: two outstanding, reply %d of 2 matched by its nonce' % (label, 2 - at))
+
+    # RFC 5269 §3.1, §3.7: the encryption key pair is kept, then replaced after
+    # HKEPK-HANDOVERS (10) handovers and after HKEPK-LIFETIME (12 h); a solicitation still
+    # outstanding with the previous pair is answered under it and still decrypts
+    def solicit(t):
+        sol = send_verify(bytes.fromhex(mn.cmd('rtsolpr', t, 0, ar.id.addr.hex())['pkt']))
+        return sol, padded_data(sol['by'][27], 1)
+
+    t = clock.tick()
+    sol_a, spki_a = solicit(t)
+    sol_a2, spki_a2 = solicit(clock.tick())
+    check(spki_a2 == spki_a, 'C MN %s: the encryption key is reused' % label)
+    for i in range(10):
+        r = mn.cmd('handover')
+    check(r.get('handovers') == '10', 'C MN %s: 10 handovers recorded' % label)
+    t = clock.tick()
+    sol_b, spki_b = solicit(t)
+    check(spki_b != spki_a and spki_b != spki_of(sol_b['pub']),
+          'C MN %s: a new encryption key after HKEPK-HANDOVERS' % label)
+    for what, sol in (('previous', sol_a), ('new', sol_b)):
+        hk = os.urandom(20)
+        r = mn.cmd('prrtadv', t, ar.prrtadv(sol, t, 0, hk).hex())
+        check(r['reason'] == 'OK' and r.get('key') == hk.hex(),
+              'C MN %s: a reply under the %s encryption key decrypts' % (label, what))
+    t = clock.tick(HKEPK_LIFETIME - 2)
+    _, spki_c = solicit(t)
+    check(spki_c == spki_b, 'C MN %s: the key is kept just before HKEPK-LIFETIME' % label)
+    _, spki_d = solicit(clock.tick(2))
+    check(spki_d not in (spki_b, spki_a), 'C MN %s: a new encryption key at HKEPK-LIFETIME'
+          % label)
 
     # RFC 5269 §3.2/§3.3: an AR may answer a stronger AT than asked; the MN MUST use it
     tag = 'C MN %s asks AT 0, answered AT 1' % label
