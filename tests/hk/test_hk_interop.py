@@ -301,6 +301,8 @@ def send_verify(pkt, certified=None):
         return r
     n = pub.key_size // 8
     s = sig[2][20:20 + n]
+    # A5: the signature is one modulus long; the rest of the option is zero padding
+    r['sig_pad_ok'] = len(sig[2]) == (20 + n + 7) // 8 * 8 and not any(sig[2][20 + n:])
     try:
         pub.verify(s, signed_data(src, dst, icmp, sig[1]), padding.PKCS1v15(), hashes.SHA1())
         r['sig_ok'] = True
@@ -467,12 +469,12 @@ def self_check(ref):
 
     s = ref['send']
     sol = send_verify(bytes.fromhex(s['rtsolpr_ipv6']))
-    check(sol['sig_ok'] and sol['csum_ok'], '10.1 RtSolPr verifies (A5 signed data)')
+    check(sol['sig_ok'] and sol['sig_pad_ok'] and sol['csum_ok'], '10.1 RtSolPr verifies (A5)')
     sig_off = next(o[1] for o in parse_opts(sol['icmp']) if o[0] == 12)
     check(signed_data(sol['src'], sol['dst'], sol['icmp'], sig_off).hex()
           == s['rtsolpr_signed_data'], '10.1 signed data octets')
     adv = send_verify(bytes.fromhex(s['prrtadv_ipv6']))
-    check(adv['sig_ok'] and adv['csum_ok'], '10.2 PrRtAdv verifies')
+    check(adv['sig_ok'] and adv['sig_pad_ok'] and adv['csum_ok'], '10.2 PrRtAdv verifies')
     rep = adv['by'][28]
     k = load_key('mn2.key.pem').decrypt(padded_data(rep, 3), padding.PKCS1v15())
     check(k.hex() == s['handover_key'], '10.2 Handover Key Reply decrypts with mn2 (A11)')
@@ -500,13 +502,14 @@ class PyMN:
         self.ident_no = 0x4000
 
     def rtsolpr(self, dst, ts, at, enc_spki=None, corrupt_sig=False, nonce=None, aps=None,
-                no_ts=False, after_sig=b''):
+                no_ts=False, after_sig=b'', no_hkreq=False):
         self.ident_no += 1
         self.nonce = os.urandom(14) if nonce is None else nonce
         icmp = bytes([154, 0, 0, 0, 2, 0]) + struct.pack('!H', self.ident_no)
         icmp += opt_lla(4, MN_LLA) + (opt_lla(1, AP_LLA) if aps is None else aps)
         icmp += opt_cga(self.id.params) + (b'' if no_ts else opt_ts(ts)) + opt_nonce(self.nonce)
-        icmp += opt_hkreq(at, enc_spki or spki_of(self.enc))
+        if not no_hkreq:
+            icmp += opt_hkreq(at, enc_spki or spki_of(self.enc))
         pkt = sign_and_finish(self.id, self.id.addr, dst, icmp)
         if corrupt_sig:
             p = bytearray(pkt)
@@ -535,7 +538,7 @@ def check_prrtadv(tag, pkt, ar_addr, mn, ts, expect_nonce=True, code=0, fmip=Non
     check(icmp[0] == 154 and icmp[4] == 3, tag + ': ICMPv6 154 subtype 3')
     check(struct.unpack('!H', icmp[6:8])[0] == mn.ident_no, tag + ': Identifier copied')
     check(v.get('sec') == 1, tag + ': CGA option verifies as the source (RFC 3972 §5)')
-    check(v['sig_ok'], tag + ': signature verifies over the A5 signed data')
+    check(v['sig_ok'] and v['sig_pad_ok'], tag + ': signature verifies over the A5 signed data')
     check(v.get('ts') == ts, tag + ': Timestamp present (A6)')
     if expect_nonce:
         check(v.get('nonce') == mn.nonce, tag + ': Nonce echoed')
@@ -757,6 +760,13 @@ def part1_variants(ar, ar_addr, clock):
                  mn.rtsolpr(ar_addr, t, 0, after_sig=opt_nonce(os.urandom(6)) + ndopt(99, b'x')),
                  t)
     check(r['op'] == 'insert', 'options after the signature: ignored, provisioned')
+    # a verified RtSolPr without a Handover Key Request: a plain PrRtAdv with the Nonce
+    mn, t = fresh(), clock.tick()
+    r, v = serve('no Handover Key Request', mn, mn.rtsolpr(ar_addr, t, 0, no_hkreq=True), t,
+                 'NO_HKREQ')
+    check(r['op'] == 'none' and v is not None and 28 not in v['by']
+          and ar.cmd('store', mn.id.addr.hex())['found'] == '0',
+          'no Handover Key Request: answered without a key, nothing stored')
     # no Timestamp (A6 default: required): no key, no state
     mn, t = fresh(), clock.tick()
     r = ar.cmd('rtsolpr', t, mn.rtsolpr(ar_addr, t, 0, no_ts=True).hex())
@@ -835,7 +845,8 @@ def part2_mn(tmp, clock, ar, mn_key_pem, mn_params_file, expect_addr, label):
         check(sol['src'] == mn_addr and sol['dst'] == ar.id.addr and sol['hlim'] == 255
               and sol['csum_ok'] and icmp[0] == 154 and icmp[1] == 0 and icmp[4] == 2,
               tag + ': RtSolPr header (src CGA, dst AR, Hop Limit 255, 154/2)')
-        check(sol.get('sec') == 1 and sol['sig_ok'], tag + ': RtSolPr CGA and signature verify')
+        check(sol.get('sec') == 1 and sol['sig_ok'] and sol['sig_pad_ok'],
+              tag + ': RtSolPr CGA and signature verify')
         check(len(sol.get('nonce', b'')) >= 6 and sol.get('ts') == t,
               tag + ': RtSolPr Nonce and Timestamp present')
         req = sol['by'].get(27)
