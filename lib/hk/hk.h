@@ -58,7 +58,8 @@ extern "C" {
 	X(SIGN, "signing failed")                                                             \
 	X(RATE_LIMITED, "reply rate limited") /* A19 */                                       \
 	X(NO_HKREP, "no handover key reply")                                                  \
-	X(NONCE, "nonce matches no outstanding solicitation")                                 \
+	X(NONCE, "matches no outstanding solicitation") /* nonce, identifier, age */          \
+	X(NOT_FOR_US, "not addressed to this node")                                           \
 	X(NEED_PATH, "router certification path not known") /* fetch it with CPS/CPA */       \
 	X(NOT_FBU, "not an fbu")                                                              \
 	X(NO_HAO, "fbu without home address option")                                          \
@@ -149,14 +150,18 @@ struct hk_ar_state {
 	struct send_replay *replay; /* RFC 3971 §5.3.4.2 per-peer cache */
 	/*
 	 * The §5.3.4.2 formula accepts a timestamp equal to the last one, so a byte-exact
-	 * replay of a verified RtSolPr would pass it; the AR also remembers the (source, nonce)
-	 * of the last HK_SEEN_NONCES verified solicitations and refuses a repeat within
-	 * TIMESTAMP_DELTA (after that the timestamp window refuses it).
+	 * replay of a verified RtSolPr would pass it.  The AR also remembers the (source, nonce,
+	 * timestamp) of the last HK_SEEN_NONCES verified solicitations and, within
+	 * TIMESTAMP_DELTA (after that the timestamp window refuses it), refuses the same source
+	 * and nonce unless the timestamp is newer: a retransmission the MN signed again is
+	 * served, a copy is not.
 	 */
 	struct hk_seen {
 		uint8_t src[16];
-		uint8_t nonce[HK_NONCE_LEN];
+		uint8_t nonce[32];
 		uint8_t nonce_len;
+		bool has_ts;
+		uint64_t ts; /* 48.16 */
 		uint64_t at; /* seconds */
 	} seen[HK_SEEN_NONCES];
 	unsigned seen_next;

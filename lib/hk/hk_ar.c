@@ -263,24 +263,35 @@ static bool failure_reply_allowed(const struct hk_ar_cfg *cfg, struct hk_ar_stat
 	return true;
 }
 
-/* Whether (src, nonce) was accepted within TIMESTAMP_DELTA; remembers it if not. */
+/*
+ * Whether this verified solicitation repeats one accepted within TIMESTAMP_DELTA: the same
+ * source and nonce without a newer timestamp (see struct hk_ar_state).  Remembers it if not.
+ */
 static bool seen_before(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const uint8_t *src,
-			const uint8_t *nonce, size_t nonce_len, uint64_t now)
+			const struct send_verify_res *res, uint64_t now)
 {
 	uint64_t sec = now >> 16;
-	size_t n = nonce_len > HK_NONCE_LEN ? HK_NONCE_LEN : nonce_len;
+	size_t n =
+	    res->nonce_len > sizeof(st->seen[0].nonce) ? sizeof(st->seen[0].nonce) : res->nonce_len;
+	struct hk_seen *s = NULL;
 
-	for (unsigned i = 0; i < HK_SEEN_NONCES; i++) {
-		const struct hk_seen *s = &st->seen[i];
-		if (s->nonce_len == n && sec - s->at <= cfg->send->ts_delta &&
-		    memcmp(s->src, src, 16) == 0 && memcmp(s->nonce, nonce, n) == 0)
-			return true;
+	for (unsigned i = 0; i < HK_SEEN_NONCES && s == NULL; i++) {
+		struct hk_seen *e = &st->seen[i];
+		if (e->nonce_len == n && sec - e->at <= cfg->send->ts_delta &&
+		    memcmp(e->src, src, 16) == 0 && memcmp(e->nonce, res->nonce, n) == 0)
+			s = e;
 	}
-	struct hk_seen *s = &st->seen[st->seen_next];
-	st->seen_next = (st->seen_next + 1) % HK_SEEN_NONCES;
-	memcpy(s->src, src, 16);
-	memcpy(s->nonce, nonce, n);
-	s->nonce_len = (uint8_t)n;
+	if (s != NULL && !(res->has_timestamp && s->has_ts && res->timestamp > s->ts))
+		return true;
+	if (s == NULL) {
+		s = &st->seen[st->seen_next];
+		st->seen_next = (st->seen_next + 1) % HK_SEEN_NONCES;
+		memcpy(s->src, src, 16);
+		memcpy(s->nonce, res->nonce, n);
+		s->nonce_len = (uint8_t)n;
+	}
+	s->has_ts = res->has_timestamp;
+	s->ts = res->timestamp;
 	s->at = sec;
 	return false;
 }
@@ -344,7 +355,7 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 	}
 
 	/* An exact replay of a verified solicitation (see struct hk_ar_state). */
-	if (seen_before(cfg, st, f.ip.src, res.nonce, res.nonce_len, now)) {
+	if (seen_before(cfg, st, f.ip.src, &res, now)) {
 		out->reason = HK_R_SEND;
 		out->send_reason = SEND_R_TS_REPLAY;
 		return failure_reply(cfg, st, &rp, now, out);
@@ -376,13 +387,14 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 	memcpy(k->cga, f.ip.src, 16);
 	SHA1(info.pubkey, info.pubkey_len, k->pk_sha1);
 	struct hk_key old;
-	if (ks && ks->find(ks->ctx, k->cga, &old) == 1 &&
+	/* a record past its lifetime is no key, whatever the store says (A13) */
+	if (ks && ks->find(ks->ctx, k->cga, &old) == 1 && old.issued + old.lifetime > (now >> 16) &&
 	    CRYPTO_memcmp(old.pk_sha1, k->pk_sha1, 20) == 0) {
 		/* MUST return the existing key, with its recorded AT and what is left of its
 		 * lifetime (it is discarded then, A13). */
-		uint64_t sec = now >> 16, end = old.issued + old.lifetime;
+		uint64_t left = old.issued + old.lifetime - (now >> 16);
 		*k = old;
-		rp.lifetime = (uint16_t)(end > sec ? (end - sec > 0xffff ? 0xffff : end - sec) : 0);
+		rp.lifetime = (uint16_t)(left > 0xffff ? 0xffff : left);
 		out->op = HK_KEY_EXISTING;
 		OPENSSL_cleanse(&old, sizeof(old));
 	} else {

@@ -174,14 +174,30 @@ int hk_mn_rtsolpr(struct hk_mn *mn, const struct hk_rtsolpr_spec *s, uint64_t no
 	return HK_R_OK;
 }
 
-static int pending_by_nonce(const struct hk_mn *mn, const uint8_t *nonce, size_t len)
+/*
+ * The outstanding solicitation a PrRtAdv answers: same nonce (RFC 5269 §3.3), same Identifier
+ * (RFC 5568 §6.1.2), sent recently (RFC 3971 §5.3.4.1: within TIMESTAMP_DELTA).  Solicitations
+ * older than that are forgotten.
+ */
+static int pending_match(struct hk_mn *mn, const uint8_t *nonce, size_t len, uint16_t identifier,
+			 uint64_t now)
 {
-	if (nonce == NULL || len != HK_NONCE_LEN)
-		return -1;
-	for (int i = 0; i < HK_MN_PENDING; i++)
-		if (mn->pending[i].used && CRYPTO_memcmp(mn->pending[i].nonce, nonce, len) == 0)
-			return i;
-	return -1;
+	uint64_t sec = now >> 16;
+	int found = -1;
+
+	for (int i = 0; i < HK_MN_PENDING; i++) {
+		if (!mn->pending[i].used)
+			continue;
+		if (sec - mn->pending[i].sent > mn->cfg.send->ts_delta) {
+			mn->pending[i].used = false;
+			continue;
+		}
+		if (found < 0 && nonce != NULL && len == HK_NONCE_LEN &&
+		    mn->pending[i].identifier == identifier &&
+		    CRYPTO_memcmp(mn->pending[i].nonce, nonce, len) == 0)
+			found = i;
+	}
+	return found;
 }
 
 static struct hk_mn_key *key_slot(struct hk_mn *mn, const uint8_t ar[16])
@@ -218,13 +234,16 @@ int hk_mn_prrtadv(struct hk_mn *mn, const uint8_t *pkt, size_t len, uint64_t now
 	if (f.msg != WIRE_MSG_PRRTADV)
 		return HK_R_NOT_PRRTADV;
 	/* RFC 5269 §3.3: signed by the router's certified key, else dropped */
+	/* unicast to the CGA that solicited it (RFC 5269 §3.2) */
+	if (memcmp(f.ip.dst, mn->cfg.creds->addr, 16) != 0)
+		return HK_R_NOT_FOR_US;
 	if ((rs = router_slot(mn, f.ip.src)) < 0)
 		return HK_R_NEED_PATH;
 	/* the nonce names the solicitation and so the encryption key pair */
 	if (wire_send_opts_collect(&f.icmp, f.nd.fmip.opts_off, &so) != WIRE_OK)
 		return HK_R_MALFORMED;
 	if (!so.has_nonce || wire_opt_nonce_decode(&so.nonce, &on) != WIRE_OK ||
-	    (p = pending_by_nonce(mn, on.nonce, on.nonce_len)) < 0)
+	    (p = pending_match(mn, on.nonce, on.nonce_len, f.nd.fmip.identifier, now)) < 0)
 		return HK_R_NONCE;
 
 	send_verify_req_from_frame(&req, &f);

@@ -554,6 +554,59 @@ static void test_replayed_rtsolpr_refused(void **state)
 	world_free(w);
 }
 
+/* An RtSolPr signed by the MN with a chosen nonce and timestamp (a retransmission keeps its
+ * nonce, RFC 5568 §6.1.1). */
+static size_t rtsolpr_with(struct world *w, const uint8_t nonce[14], uint64_t ts, uint8_t *pkt,
+			   size_t cap)
+{
+	struct wire_buf b = wire_buf_make(pkt, cap);
+	struct send_sign_opts so = { .timestamp = ts, .nonce = nonce, .nonce_len = 14 };
+	size_t ip6 = wire_build_ip6(&b, w->mn.addr, w->ar.addr, WIRE_NH_ICMPV6, 255);
+	size_t icmp = wire_build_fmip(&b, WIRE_FMIP_RTSOLPR, 0, 77);
+
+	assert_int_equal(hk_mn_rotate(&w->m, ts), HK_R_OK);
+	wire_put_opt_lla(&b, WIRE_LLA_NEW_AP, ap_lla, 6);
+	send_put_opts(&b, &w->mn, &so);
+	wire_put_opt_hkreq(&b, 0, w->m.enc[0].spki, w->m.enc[0].spki_len);
+	assert_int_equal(send_sign_finish(&b, &w->mn, ip6, icmp), SEND_R_OK);
+	return b.len;
+}
+
+static void test_retransmission_served_copy_refused(void **state)
+{
+	(void)state;
+	struct world *w = world_new(1024);
+	uint8_t sol[HK_PKT_MAX];
+	struct hk_ar_out *out = malloc(sizeof(*out));
+	static const uint8_t nonce[14] = { 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+	uint64_t now = TS(T0);
+	size_t n;
+
+	n = rtsolpr_with(w, nonce, now, sol, sizeof(sol));
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now, out), HK_R_OK);
+	store_commit(&w->store, out);
+	/* the same nonce, signed again a second later: a retransmission, served */
+	n = rtsolpr_with(w, nonce, now + TS(1), sol, sizeof(sol));
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now + TS(1), out),
+			 HK_R_OK);
+	assert_int_equal(out->op, HK_KEY_EXISTING);
+	/* a copy of it, or of the first one with an older timestamp: refused */
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now + TS(2), out),
+			 HK_R_SEND);
+	assert_int_equal(out->send_reason, SEND_R_TS_REPLAY);
+	n = rtsolpr_with(w, nonce, now, sol, sizeof(sol));
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now + TS(2), out),
+			 HK_R_SEND);
+	/* an expired record is no key: a new one is made (A13) */
+	w->store.k[0].issued -= HK_LIFETIME_DEFAULT;
+	n = mn_solicit(w, 0, now + TS(3), sol, sizeof(sol));
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now + TS(3), out),
+			 HK_R_OK);
+	assert_int_equal(out->op, HK_KEY_INSERT);
+	free(out);
+	world_free(w);
+}
+
 static void test_hop_limit_and_malformed(void **state)
 {
 	(void)state;
@@ -672,11 +725,28 @@ static void test_mn_drops_bad_prrtadv(void **state)
 
 	/* an unknown router: the path must be fetched first (CPS/CPA) */
 	struct world *w2 = world_new(1024);
-	n = mn_solicit(w2, 0, now, sol, sizeof(sol));
+	n = mn_solicit(w, 0, now, sol, sizeof(sol));
 	assert_int_equal(hk_ar_rtsolpr(&w2->arc, &w2->st, &w2->ks.ks, sol, n, now, out), HK_R_OK);
 	assert_int_equal(hk_mn_prrtadv(&w->m, out->pkt, out->len, now, NULL), HK_R_NEED_PATH);
-	/* known router, foreign nonce: w's MN did not send w2's solicitation */
+	/* not addressed to this node: w2's MN did not solicit it */
+	assert_int_equal(hk_mn_prrtadv(&w2->m, out->pkt, out->len, now, NULL), HK_R_NOT_FOR_US);
 	assert_int_equal(hk_mn_set_router(&w->m, w2->ar.addr, w2->ar_cert), HK_R_OK);
+	/* the right reply against altered solicitation state: another nonce, another
+	 * Identifier (RFC 5568 §6.1.2), or a solicitation no longer recent (RFC 3971 §5.3.4.1) */
+	for (unsigned i = 0; i < HK_MN_PENDING; i++)
+		w->m.pending[i].nonce[0] ^= 1;
+	assert_int_equal(hk_mn_prrtadv(&w->m, out->pkt, out->len, now, NULL), HK_R_NONCE);
+	for (unsigned i = 0; i < HK_MN_PENDING; i++) {
+		w->m.pending[i].nonce[0] ^= 1;
+		w->m.pending[i].identifier++;
+	}
+	assert_int_equal(hk_mn_prrtadv(&w->m, out->pkt, out->len, now, NULL), HK_R_NONCE);
+	for (unsigned i = 0; i < HK_MN_PENDING; i++)
+		w->m.pending[i].identifier--;
+	assert_int_equal(
+	    hk_mn_prrtadv(&w->m, out->pkt, out->len, now + TS(w->send.ts_delta + 1), NULL),
+	    HK_R_NONCE);
+	/* forgotten: even the right time now finds nothing */
 	assert_int_equal(hk_mn_prrtadv(&w->m, out->pkt, out->len, now, NULL), HK_R_NONCE);
 	world_free(w2);
 
@@ -861,6 +931,8 @@ static void test_shared_prrtadv_decrypts(void **state)
 	m->pending[0].used = true;
 	memcpy(m->pending[0].nonce, nonce, 14);
 	m->pending[0].enc = 0;
+	m->pending[0].identifier = 0x1234;
+	m->pending[0].sent = T0;
 
 	assert_int_equal(
 	    hk_mn_prrtadv(m, ref_send_prrtadv_ipv6, ref_send_prrtadv_ipv6_len, TS(T0) + 1, &k),
@@ -1075,6 +1147,7 @@ int main(void)
 		cmocka_unit_test(test_known_cga_existing_key_new_cga_new_key),
 		cmocka_unit_test(test_enc_key_other_size_refused),
 		cmocka_unit_test(test_replayed_rtsolpr_refused),
+		cmocka_unit_test(test_retransmission_served_copy_refused),
 		cmocka_unit_test(test_hop_limit_and_malformed),
 		cmocka_unit_test(test_prrtadv_codes),
 		cmocka_unit_test(test_mn_drops_bad_prrtadv),
