@@ -150,13 +150,16 @@ static void on_rtsolpr(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 	struct hk_ar_out *out = &c->out;
 	struct ks_ctx kc = { gw, send_time_now() };
 	struct hk_keystore ks = { &kc, ks_find };
+	uint64_t t0;
 	int rc;
 
 	c->cnt.rtsolpr_rx++;
 	if (wire_eth_decode(p, m->data_len, &eth) != WIRE_OK)
 		return; /* the worker decoded it: cannot happen */
+	t0 = rte_rdtsc();
 	hk_ar_rtsolpr(&c->ar, &c->ar_st, &ks, p + eth.hdr_len, m->data_len - eth.hdr_len, kc.now48,
 		      out);
+	c->cnt.rtsolpr_cycles += rte_rdtsc() - t0;
 	c->hk_reason[out->reason < HK_R__COUNT ? out->reason : HK_R_INTERNAL]++;
 	if (out->reason == HK_R_SEND) {
 		c->cnt.rtsolpr_send_failed++;
@@ -194,13 +197,16 @@ static void on_cps(struct gw_ctrl *c, struct rte_mbuf *m)
 {
 	struct wire_frame *f = &c->frame;
 	struct send_cpa_out *o = &c->cpa_out;
+	uint64_t t0;
 	int rc;
 
 	c->cnt.cps_rx++;
 	if (wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, WIRE_LINK_ETH,
 			      f) != WIRE_OK)
 		return;
+	t0 = rte_rdtsc();
 	rc = send_cpa_answer(&c->cpa, f->ip.src, f->icmp.p, f->icmp.len, send_time_now(), o);
+	c->cnt.cps_cycles += rte_rdtsc() - t0;
 	if (rc != SEND_R_OK || o->n == 0) {
 		c->cnt.cps_refused++;
 		return;

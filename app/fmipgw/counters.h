@@ -62,6 +62,8 @@
 	X(fbu_check_failed, "events", "accepted FBUs refused by lib/hk's FBU checks")            \
 	X(ctrl_tx_failed, "packets", "control packets not sent (no mbuf, TX full, too long)")    \
 	X(keys_expired, "keys", "keys removed by the expiry sweep")                              \
+	X(rtsolpr_cycles, "TSC ticks", "control lcore time spent in lib/hk serving RtSolPr")     \
+	X(cps_cycles, "TSC ticks", "control lcore time spent in lib/send answering CPS")         \
 	X(reloads, "events", "configuration reloads applied (SIGHUP)")                           \
 	X(reload_errors, "events", "configuration reloads refused (the old values stay)")
 

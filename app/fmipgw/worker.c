@@ -227,7 +227,8 @@ static void rx_burst(struct gw_worker *w, uint16_t port, uint16_t burst)
 		}
 		e = wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
 				      WIRE_LINK_ETH, f);
-		if (e == WIRE_E_NOT_IPV6 && f->msg == WIRE_MSG_NOT_IPV6) {
+		if (e == WIRE_E_NOT_IPV6 && f->msg == WIRE_MSG_NOT_IPV6 &&
+		    f->eth.ethertype != WIRE_ETH_P_IPV6) {
 			pass(w, m, mode); /* ARP and other non-IPv6 traffic */
 			continue;
 		}
@@ -265,6 +266,14 @@ static void rx_burst(struct gw_worker *w, uint16_t port, uint16_t burst)
 			if (!gw_is_router_dst(cfg, ll, f->ip.dst))
 				break;
 			classify_ctrl(w, m, GW_CLS_CPS, GW_EV_CPS, tsc);
+			continue;
+		case WIRE_MSG_FRAGMENT:
+			/* never reassembled: a fragment for the router cannot be served */
+			if (!gw_is_router_dst(cfg, ll, f->ip.dst))
+				break;
+			w->cnt.drop_malformed++;
+			w->cnt.malformed[WIRE_E_FRAGMENT]++;
+			rte_pktmbuf_free(m);
 			continue;
 		case WIRE_MSG_ND:
 		case WIRE_MSG_FBACK:

@@ -124,11 +124,11 @@ class Link:
 
 
 class Gw:
-    def __init__(self, binary, conf, prefix, ifname):
+    def __init__(self, binary, conf, prefix, ifname, extra_eal=()):
         self.prefix = prefix
         cmd = [binary, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", "0-1",
-               "--vdev", "net_tap0,iface=%s" % ifname, "--log-level", "lib.eal:error",
-               "--", "--config", conf]
+               "--vdev", "net_tap0,iface=%s" % ifname, "--log-level", "lib.eal:error"]
+        cmd += list(extra_eal) + ["--", "--config", conf]
         self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.out = b""
         end = time.time() + 30
@@ -261,6 +261,49 @@ def main():
     return 0
 
 
+def fix_mh(pkt, mh_off, hao):
+    b = bytearray(pkt)
+    b[mh_off + 4:mh_off + 6] = b"\0\0"
+    b[mh_off + 4:mh_off + 6] = struct.pack("!H", P.l4_csum(hao, bytes(b[24:40]), 135,
+                                                           bytes(b[mh_off:])))
+    return bytes(b)
+
+
+def malformed_more(pcoa, ncoa):
+    """One frame per remaining lib/wire error (each built by hand, checksums valid)."""
+    good, _, _ = P.fbu(pcoa, ncoa, PAR, bytes(20), 0, 9, True)  # 40 + 24 DstOpt + 56 MH
+    out = []
+    b = bytearray(good)  # HAO at offset 2 of the Destination Options, not 8n+6
+    b[42:64] = bytes([201, 16]) + pcoa + bytes([1, 2, 0, 0])
+    out.append(("bad_alignment", fix_mh(bytes(b), 64, pcoa)))
+    b = bytearray(good)  # HAO option length 14 instead of 16
+    b[47] = 14
+    out.append(("bad_length", bytes(b)))
+    hdr = struct.pack("!BBBBHHBBH", 59, 0, 8, 0, 0, 9, 0xC0, 0, 10)
+    badf = bytes([21, 16]) + bytes(16)
+    altcoa = bytes([3, 16]) + ncoa
+    pad2, pad6 = b"\x01\x00", b"\x01\x04\0\0\0\0"
+    for name, body in (("duplicate_option", pad2 + altcoa + pad6 + altcoa + pad6 + badf),
+                       ("option_order", pad2 + badf + pad6 + altcoa)):
+        mh = bytearray(hdr + body)
+        mh[1] = len(mh) // 8 - 1
+        ip = P.ip6_hdr(pcoa, PAR, 60, 24 + len(mh), 64) + bytes([135, 2, 1, 2, 0, 0, 201, 16]) + \
+            pcoa + bytes(mh)
+        out.append((name, fix_mh(ip, 64, pcoa)))
+    b = bytearray(good)  # MH Payload Proto 6 (must be 59)
+    b[64] = 6
+    out.append(("bad_value", fix_mh(bytes(b), 64, pcoa)))
+    icmp = P.finish_icmp(pcoa, P.ALL_ROUTERS, struct.pack("!BBHBBH", 154, 0, 0, 9, 0, 1))
+    out.append(("unknown_type", P.ip6_hdr(pcoa, P.ALL_ROUTERS, 58, len(icmp)) + icmp))
+    b = bytearray(good)  # Ethertype IPv6, version 4
+    b[0] = 0x45
+    out.append(("not_ipv6", bytes(b)))
+    frag = P.ip6_hdr(pcoa, PAR, 44, 24, 64) + bytes([135, 0]) + struct.pack("!HI", 8 << 3, 1234) + \
+        bytes(16)  # a non-first fragment to the PAR
+    out.append(("fragment", frag))
+    return out
+
+
 def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, mn2, p1, p2,
         cga1, cga2):
     ncoa1 = A("2003::2:3049:deeb:fd31:70b0")
@@ -380,8 +423,15 @@ def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, m
         ctr = "malformed_" + name
         expect(gw, "malformed frame (%s) counted" % name, {ctr: 1, "drop_malformed": 1},
                lambda: link.send(pkt))
+    for name, pkt in malformed_more(cga1, ncoa1):
+        ctr = "malformed_" + name
+        expect(gw, "malformed frame (%s) counted" % name, {ctr: 1, "drop_malformed": 1},
+               lambda: link.send(pkt))
     keys3 = gw.tel.cmd("/fmipgw/keys")["/fmipgw/keys"]
-    check(keys3["live"] == 2, "malformed frames changed no key")
+    check(keys3["live"] == 2 and keys3["added"] == keys["added"],
+          "malformed frames changed no key")
+    rec2 = gw.tel.cmd("/fmipgw/key,2003::3049:deeb:fd31:70b0")["/fmipgw/key"]
+    check(rec2.get("last_seq") == 5, "malformed FBUs did not move the sequence (A14)")
 
     # ---- SIGHUP reload ----
     def hup():

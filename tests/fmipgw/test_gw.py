@@ -8,6 +8,7 @@
                                        private key readable by others refused
   doc-counters GW DOC                  docs/operations.md's counter table == the X-macro table
   startup     GW MKCRED FMIPCTL        EAL-level start-up checks: no port, single-lcore mode
+  regen-doc   GW DOC                   (not a test) rewrite the two generated tables of DOC
   pcap        GW MKCRED FMIPCTL VECTORS  net_pcap replay of the reference capture: counters,
                                        a failure PrRtAdv (A19) signed by the router key,
                                        pass-through, and out.pcap dissects cleanly in tshark
@@ -312,8 +313,24 @@ def t_pcap(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def regen_doc(gw, doc):
+    """Not a test: rewrite the generated tables of docs/operations.md from the binary."""
+    text = open(doc).read()
+    for tag, opt in (("counters", "--counters-md"), ("config", "--config-md")):
+        gen = subprocess.run([gw, "--", opt], check=True, capture_output=True,
+                             text=True).stdout.strip()
+        text = re.sub(r"<!-- %s:begin -->\n.*?\n<!-- %s:end -->" % (tag, tag),
+                      lambda m: "<!-- %s:begin -->\n%s\n<!-- %s:end -->" % (tag, gen, tag), text,
+                      flags=re.S)
+    open(doc, "w").write(text)
+    print("rewrote the tables of", doc)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "regen-doc":
+        regen_doc(*args)
+        return 0
     {"conf-keys": t_conf_keys, "conf-sample": t_conf_sample, "conf-errors": t_conf_errors,
      "doc-counters": t_doc_counters, "startup": t_startup, "pcap": t_pcap}[cmd](*args)
     if failures:
