@@ -73,7 +73,7 @@ struct mac_cfg {
 	enum mac_backend backend;
 	enum mac_arch arch;
 	unsigned burst;	     /* burst size the self-benchmark measures (default 32) */
-	bool ossl_segmented; /* OpenSSL backend: hash segments in place (default) or copy first */
+	bool ossl_segmented; /* OpenSSL backend: hash segments in place, or copy first (default) */
 	struct mac_at_cfg at[MAC_AT_MAX];
 };
 
@@ -119,6 +119,7 @@ struct mac_key {
 /*
  * Install a key for AT at (control path).  -EINVAL: AT not enabled, key empty or longer than
  * MAC_KEY_MAX; -ENOMEM.  Keys longer than the block size are hashed first (RFC 2104).
+ * Uses the engine's control-path manager: call from one thread at a time (the control lcore).
  */
 int mac_key_init(const struct mac_engine *eng, struct mac_key *k, uint8_t at, const uint8_t *key,
 		 size_t key_len);
