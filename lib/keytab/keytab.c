@@ -11,6 +11,7 @@
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_jhash.h>
+#include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 
 #include "keytab.h"
@@ -84,7 +85,8 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	hp.entries = cfg->capacity < 8 ? 8 : cfg->capacity;
 	hp.key_len = 16;
 	hp.hash_func = rte_jhash;
-	hp.hash_func_init_val = 0;
+	/* a seed the peers cannot guess, against bucket flooding with chosen addresses */
+	hp.hash_func_init_val = cfg->hash_seed ? cfg->hash_seed : (uint32_t)rte_rand();
 	hp.socket_id = cfg->socket_id;
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	kt->h = rte_hash_create(&hp);

@@ -60,6 +60,7 @@ struct keytab_cfg {
 	struct rte_rcu_qsbr *qsv;     /* the workers' QSBR variable (required) */
 	const struct mac_engine *mac; /* computes the MAC states of installed keys */
 	uint32_t sweep_batch;	      /* entries looked at per keytab_sweep() call; default 1024 */
+	uint32_t hash_seed;	      /* jhash initial value; 0: random (rte_rand) */
 };
 
 struct keytab_stats {

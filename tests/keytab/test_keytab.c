@@ -290,6 +290,39 @@ static void test_full_table(void **state)
 	keytab_free(kt);
 }
 
+/* The signature seed is configurable, random by default: the same CGA hashes differently. */
+static void test_hash_seed(void **state)
+{
+	struct keytab_cfg cfg = { .capacity = 8, .qsv = qsv, .mac = eng };
+	struct keytab *a, *b;
+	uint8_t cga[16];
+	unsigned differ = 0;
+
+	(void)state;
+	cfg.name = "seed_a";
+	cfg.hash_seed = 1;
+	assert_int_equal(keytab_create(&cfg, &a), 0);
+	cfg.name = "seed_b";
+	cfg.hash_seed = 2;
+	assert_int_equal(keytab_create(&cfg, &b), 0);
+	for (uint32_t i = 0; i < 16; i++) {
+		cga_of(i, cga);
+		differ += keytab_sig(a, cga) != keytab_sig(b, cga);
+	}
+	assert_true(differ >= 15);
+	cga_of(3, cga);
+	assert_int_equal(keytab_add(b, cga, 0, ref_fbu_at0_key, 20, pk1, 0, 10), 0);
+	{
+		const uint8_t *keys[1] = { cga };
+		hash_sig_t sig = keytab_sig(b, cga);
+		struct keytab_rec *r[1];
+		assert_int_equal(keytab_lookup_bulk(b, keys, &sig, 1, r), 1);
+		assert_memory_equal(r[0]->cga, cga, 16);
+	}
+	keytab_free(a);
+	keytab_free(b);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Concurrent reader                                                                           */
 /* ------------------------------------------------------------------------------------------ */
