@@ -461,8 +461,11 @@ static void test_concurrent_reader(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_find_replace_delete), cmocka_unit_test(test_seq),
-		cmocka_unit_test(test_expire_and_binding),	cmocka_unit_test(test_full_table),
+		cmocka_unit_test(test_add_find_replace_delete),
+		cmocka_unit_test(test_seq),
+		cmocka_unit_test(test_expire_and_binding),
+		cmocka_unit_test(test_full_table),
+		cmocka_unit_test(test_hash_seed),
 		cmocka_unit_test(test_concurrent_reader),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
