@@ -510,14 +510,18 @@ static uint64_t imb_run(struct mac_ctx *c, const struct mac_job *jobs, unsigned 
 				ij->auth_tag_output = c->digest[i];
 				ij->u.HMAC._hashed_auth_key_xor_ipad = j->key->ipad;
 				ij->u.HMAC._hashed_auth_key_xor_opad = j->key->opad;
+				ij->status = IMB_STATUS_BEING_PROCESSED;
 			}
 			c->idx[k++] = (uint8_t)i;
 		}
 		if (k == 0)
 			continue;
 		imb_burst(c->mgr[alg], c->jobs[alg], k, (enum mac_alg)alg);
+		/* only jobs ipsec-mb reports as hashed count: a digest slot left from an earlier
+		 * burst must never be compared */
 		for (unsigned q = 0; q < k; q++)
-			done |= 1ull << c->idx[q];
+			if (c->jobs[alg][q].status & IMB_STATUS_COMPLETED_AUTH)
+				done |= 1ull << c->idx[q];
 	}
 	return done;
 }
