@@ -793,6 +793,13 @@ void config_free(struct gw_config *cfg)
 	cfg->text = NULL;
 }
 
+unsigned config_key_line(const struct gw_config *cfg, const char *section, const char *key)
+{
+	unsigned l = find_line(cfg->file, section, key);
+
+	return l ? l : find_line(cfg->file, section, NULL);
+}
+
 int config_check_key_file(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
@@ -840,7 +847,13 @@ int config_apply_reload(struct gw_config *cur, const struct gw_config *nw, char 
 			changed++;
 			continue;
 		}
-		memcpy((uint8_t *)cur + k->off, (const uint8_t *)nw + k->off, k->size);
+		if (k->size == 4) /* workers read some of these (pass_through): one store */
+			__atomic_store_n(
+			    (uint32_t *)(void *)((uint8_t *)cur + k->off),
+			    *(const uint32_t *)(const void *)((const uint8_t *)nw + k->off),
+			    __ATOMIC_RELAXED);
+		else
+			memcpy((uint8_t *)cur + k->off, (const uint8_t *)nw + k->off, k->size);
 		snprintf(cur->text[i], sizeof(cur->text[i]), "%s", nw->text[i]);
 	}
 	return changed;

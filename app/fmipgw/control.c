@@ -307,8 +307,8 @@ int ctrl_init(struct gw *gw, struct gw_ctrl *c, char *err, size_t errlen)
 	    send_creds_load(&c->creds, cfg->key_file, cfg->params_file[0] ? cfg->params_file : NULL,
 			    cfg->cert_file[0] ? cfg->cert_file : NULL, e, sizeof(e));
 	if (rc != SEND_R_OK) {
-		snprintf(err, errlen, "%s: [router] credentials: %s (%s)", cfg->file, e,
-			 send_strerror(rc));
+		snprintf(err, errlen, "%s:%u: [router] credentials: %s (%s)", cfg->file,
+			 config_key_line(cfg, "router", "key_file"), e, send_strerror(rc));
 		return -1;
 	}
 	if (!cfg->has_router_addr) {
@@ -318,29 +318,30 @@ int ctrl_init(struct gw *gw, struct gw_ctrl *c, char *err, size_t errlen)
 	}
 	if (c->creds.cert != NULL &&
 	    !send_cert_covers(c->creds.cert, cfg->prefixes, cfg->n_prefixes)) {
-		snprintf(
-		    err, errlen,
-		    "%s: [router] prefixes are not all inside the RFC 3779 blocks of "
-		    "cert_file %s: issue a certificate covering them (conf/make-credentials.sh)",
-		    cfg->file, cfg->cert_file);
+		snprintf(err, errlen,
+			 "%s:%u: [router] prefixes are not all inside the RFC 3779 blocks of "
+			 "cert_file %s: issue a certificate covering them "
+			 "(conf/make-credentials.sh)",
+			 cfg->file, config_key_line(cfg, "router", "prefixes"), cfg->cert_file);
 		return -1;
 	}
 	if (cfg->anchor_file[0] != '\0') {
 		c->trust = send_trust_load(cfg->anchor_file, e, sizeof(e));
 		if (c->trust == NULL || send_trust_count(c->trust) == 0) {
-			snprintf(err, errlen, "%s: [router] anchor_file %s: %s", cfg->file,
-				 cfg->anchor_file, c->trust ? "no certificate" : e);
+			snprintf(err, errlen, "%s:%u: [router] anchor_file %s: %s", cfg->file,
+				 config_key_line(cfg, "router", "anchor_file"), cfg->anchor_file,
+				 c->trust ? "no certificate" : e);
 			return -1;
 		}
 		if (c->creds.cert != NULL) {
 			rc = send_path_verify(c->trust, c->creds.cert, c->creds.chain,
 					      cfg->prefixes, cfg->n_prefixes);
 			if (rc != SEND_R_OK) {
-				snprintf(
-				    err, errlen,
-				    "%s: [router] cert_file %s does not validate to anchor_file "
-				    "%s: %s",
-				    cfg->file, cfg->cert_file, cfg->anchor_file, send_strerror(rc));
+				snprintf(err, errlen,
+					 "%s:%u: [router] cert_file %s does not validate to "
+					 "anchor_file %s: %s",
+					 cfg->file, config_key_line(cfg, "router", "cert_file"),
+					 cfg->cert_file, cfg->anchor_file, send_strerror(rc));
 				return -1;
 			}
 		}

@@ -133,6 +133,9 @@ void config_key_info(unsigned i, const char **section, const char **key, const c
 void config_print_help(FILE *f);
 /* The same as a markdown table (docs/operations.md, --config-md). */
 void config_print_md(FILE *f);
+/* The line of [section] key in cfg's file (else of the section header; 0 if absent), for
+ * `file:line:` messages about values that only fail later (credentials, certificates). */
+unsigned config_key_line(const struct gw_config *cfg, const char *section, const char *key);
 /* Refuse private key files readable by group or others (and missing files). */
 int config_check_key_file(const char *path, char *err, size_t errlen);
 

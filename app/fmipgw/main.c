@@ -228,9 +228,10 @@ static int setup(struct gw *gw, char *err, size_t errlen)
 	rc = mac_engine_create(&gw->cfg.mac, &gw->mac);
 	if (rc < 0) {
 		snprintf(err, errlen,
-			 "%s: [mac] engine: %s (arch %s%s): choose an arch this CPU has "
+			 "%s:%u: [mac] engine: %s (arch %s%s): choose an arch this CPU has "
 			 "(arch = auto) or backend = openssl",
-			 gw->cfg.file, strerror(-rc), mac_arch_name(gw->cfg.mac.arch),
+			 gw->cfg.file, config_key_line(&gw->cfg, "mac", "arch"), strerror(-rc),
+			 mac_arch_name(gw->cfg.mac.arch),
 			 mac_arch_available(gw->cfg.mac.arch) ? "" : ", not available here");
 		return -1;
 	}

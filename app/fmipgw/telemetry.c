@@ -12,18 +12,22 @@
  * DPDK 22.11 callbacks take no user argument: the one file-scope pointer below is the
  * context (set once before registration, never changed).  Counter reads race benignly with
  * the lcores that own them (aligned 64-bit loads).  /fmipgw/key reads the key table as an RCU
- * reader with its own QSBR thread id (n_workers), online only for the lookup.
+ * reader with its own QSBR thread id (n_workers), online only for the lookup; a spinlock
+ * serialises telemetry clients (each has its own thread) on that id — never on the fast path.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_spinlock.h>
 #include <rte_telemetry.h>
 
 #include "gw.h"
 
 static struct gw *tel_gw;
+/* DPDK serves each telemetry client on its own thread; they share one QSBR thread id. */
+static rte_spinlock_t tel_rcu_lock = RTE_SPINLOCK_INITIALIZER;
 
 static void add_counters(struct rte_tel_data *d, const struct gw_counters *c)
 {
@@ -221,6 +225,7 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	sig[0] = keytab_sig(tel_gw->kt, a);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "address", params);
+	rte_spinlock_lock(&tel_rcu_lock);
 	rte_rcu_qsbr_thread_online(tel_gw->qsv, tid);
 	if (keytab_lookup_bulk(tel_gw->kt, cgas, sig, 1, rec) == 1) {
 		const struct keytab_rec *r = rec[0];
@@ -248,6 +253,7 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	rte_rcu_qsbr_quiescent(tel_gw->qsv, tid);
 	rte_rcu_qsbr_thread_offline(tel_gw->qsv, tid);
+	rte_spinlock_unlock(&tel_rcu_lock);
 	return 0;
 }
 

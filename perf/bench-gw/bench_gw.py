@@ -162,12 +162,6 @@ def bench_b(build, src, quick):
             if pid == 0:  # the child enters the namespace; the parent stays outside
                 rc = 1
                 try:
-                    # the peer shares CPU 0 with the busy-polling control lcore (2-CPU
-                    # machine): SCHED_FIFO lets it run as soon as it is woken instead of
-                    # waiting for a CFS time slice; it sleeps in select() while the gateway
-                    # works, so the gateway is never preempted by it mid-message.
-                    os.sched_setaffinity(0, {0})
-                    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
                     rc = run_b(gw_bin, conf, prefix, ifname, ns, extra, mns, enc, router_pub,
                                os.path.join(tmp, mode + ".res"))
                 finally:
@@ -196,6 +190,12 @@ def bench_b(build, src, quick):
 
 def run_b(gw_bin, conf, prefix, ifname, ns, extra, mns, enc, router_pub, out):
     gw = Gw(gw_bin, conf, prefix, ifname, extra)
+    # The peer shares CPU 0 with the busy-polling control lcore (2-CPU machine): SCHED_FIFO
+    # (set after the gateway started, so that it does not inherit it) lets the peer run as
+    # soon as it is woken instead of after a CFS time slice; it sleeps in select() while the
+    # gateway works, so it never preempts the gateway mid-message.
+    os.sched_setaffinity(0, {0})
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
     subprocess.run(["ip", "netns", "add", ns], check=True)
     try:
         subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)

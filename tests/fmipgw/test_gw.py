@@ -216,6 +216,26 @@ def t_startup(gw, mkcred, fmipctl):
                            capture_output=True, text=True, timeout=60)
         check(r.returncode == 0 and "FBU authenticator engine: ipsec-mb" in r.stderr,
               "start-up logs the ipsec-mb manager chosen")
+        # the certificate does not cover the served prefix: file:line of `prefixes`
+        text = minimal(d).replace("prefixes = 2003::/64", "prefixes = 2004::/64")
+        open(f, "w").write(text)
+        line = text.split("\n").index("prefixes = 2004::/64") + 1
+        r = subprocess.run([gw] + eal("fmipgw_t_pfx", "net_null0") + ["--", "--config", f],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
+              "RFC 3779" in r.stderr, "prefix outside the certificate: exit 1, file:line (%s)"
+              % r.stderr.strip()[-200:])
+        # a certification path that does not lead to the configured anchor
+        other = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vectors", "keys",
+                             "ca.cert_ipext.pem")
+        text = minimal(d).replace(d + "/trust-anchor.pem", other)
+        open(f, "w").write(text)
+        line = [i + 1 for i, ln in enumerate(text.split("\n")) if ln.startswith("cert_file")][0]
+        r = subprocess.run([gw] + eal("fmipgw_t_ta", "net_null0") + ["--", "--config", f],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
+              "does not validate" in r.stderr, "path to another anchor: exit 1, file:line (%s)"
+              % r.stderr.strip()[-200:])
         open(f, "w").write(minimal(d, "[lcores]\ncontrol = 7\n"))
         r = subprocess.run([gw] + eal("fmipgw_t_lc", "net_null0") + ["--", "--config", f],
                            capture_output=True, text=True, timeout=60)
