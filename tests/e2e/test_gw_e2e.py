@@ -13,7 +13,8 @@ Checked through the wire and through telemetry (/fmipgw/stats, /fmipgw/keys, /fm
   - unsigned RtSolPr, RtSolPr signed by another key, replayed RtSolPr: no key, counted;
   - malformed frames: each one lib/wire error counter, nothing else changes;
   - SIGHUP reload (a reloadable key changes; a broken file is refused and counted; the policer
-    takes its new rate); SIGTERM: exit status 0.
+    takes its new rate; the new HK-LIFETIME is handed out and the key expires: the sweep removes
+    it and its FBU is dropped); fmipctl stats/keys; SIGTERM: exit status 0.
 usage: test_gw_e2e.py GW_BINARY FMIPCTL_BINARY MAKE_CREDENTIALS_SH VECTORS_DIR
 """
 import ctypes
@@ -35,6 +36,7 @@ import fmippeer as P  # noqa: E402
 
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 
 A = lambda s: socket.inet_pton(socket.AF_INET6, s)  # noqa: E731
 MN_MAC = bytes.fromhex("020000000001")
@@ -438,11 +440,34 @@ def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, m
         gw.p.send_signal(signal.SIGHUP)
 
     with open(conf, "w") as f:
-        f.write(CONFIG.format(d=cred, hk_lifetime=100, rate=1, burst=1))
+        f.write(CONFIG.format(d=cred, hk_lifetime=2, rate=1, burst=1))
     expect(gw, "SIGHUP: reload applied", {"reloads": 1, "reload_errors": 0}, hup)
     cfg = gw.tel.cmd("/fmipgw/config")["/fmipgw/config"]
-    check(cfg["keys"]["hk_lifetime"] == "100" and cfg["policer"]["rtsolpr_rate"] == "1",
+    check(cfg["keys"]["hk_lifetime"] == "2" and cfg["policer"]["rtsolpr_rate"] == "1",
           "/fmipgw/config shows the reloaded values")
+
+    # ---- the reloaded HK-LIFETIME (2 s) applies to a new key, which then expires ----
+    time.sleep(1.1)  # the reloaded policer (1/s, burst 1) has a token again
+    k3 = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    p3 = os.urandom(16) + A("2003::")[:8] + b"\0" + P.spki(k3.public_key())
+    cga3 = P.cga_address(p3, 0)
+    before = gw.stats()
+    res3, _, _ = provision(link, gw, cga3, p3, k3, mn2, 0, router_pub, router_ll)
+    check(res3 is not None and res3[1] == 2, "new key handed out with Key Lifetime 2 s (%s)" %
+          (res3[1] if res3 else None,))
+    if res3 is not None:
+        h1, _, _ = P.fbu(cga3, A("2003::2:3"), PAR, res3[2], 0, 1, True)
+        expect(gw, "FBU with the short-lived key accepted", {"fbu_accepted": 1},
+               lambda: link.send(h1))
+        time.sleep(3.0)
+        h2, _, _ = P.fbu(cga3, A("2003::2:3"), PAR, res3[2], 0, 2, True)
+        now = gw.stats()
+        check(now["keys_expired"] - before["keys_expired"] == 1,
+              "the expiry sweep removed the key (keys_expired +1)")
+        expect(gw, "FBU after HK-LIFETIME dropped (key gone)", {"drop_fbu_no_key": 1},
+               lambda: link.send(h2))
+        rec3 = gw.tel.cmd("/fmipgw/key," + socket.inet_ntop(socket.AF_INET6, cga3))
+        check(rec3["/fmipgw/key"].get("state") == "absent", "/fmipgw/key: absent after expiry")
     before = gw.stats()
     for _ in range(6):
         link.send(unsigned, P.mcast_mac(P.ALL_ROUTERS))
@@ -455,7 +480,7 @@ def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, m
     expect(gw, "SIGHUP with a broken file: refused, counted", {"reload_errors": 1, "reloads": 0},
            hup)
     cfg = gw.tel.cmd("/fmipgw/config")["/fmipgw/config"]
-    check(cfg["keys"]["hk_lifetime"] == "100", "the running configuration stayed")
+    check(cfg["keys"]["hk_lifetime"] == "2", "the running configuration stayed")
 
 
 if __name__ == "__main__":
