@@ -171,6 +171,35 @@ static void write_stats_json(const struct gw *gw, const char *file)
 	fclose(f);
 }
 
+/* Before EAL: without --no-huge/--in-memory EAL needs reserved hugepages; say how to get them
+ * instead of EAL's "Cannot get hugepage information". */
+static int check_hugepages(int argc, char **argv)
+{
+	FILE *f;
+	char line[256];
+	long total = -1;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--no-huge") || !strcmp(argv[i], "--in-memory") ||
+		    !strncmp(argv[i], "--no-huge=", 10))
+			return 0;
+	f = fopen("/proc/meminfo", "r");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "HugePages_Total: %ld", &total) == 1)
+			break;
+	fclose(f);
+	if (total != 0)
+		return 0;
+	fprintf(
+	    stderr,
+	    "fmipgw: no hugepages are reserved.  Reserve some (as root):\n"
+	    "  echo 512 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages\n"
+	    "or run without them: fmipgw --no-huge -m 512 ... (docs/operations.md, section 3)\n");
+	return -1;
+}
+
 static int register_logtypes(void)
 {
 	gw_log.fast = rte_log_register_type_and_pick_level("fmipgw.fast", RTE_LOG_INFO);
@@ -388,6 +417,10 @@ int main(int argc, char **argv)
 	}
 	gw.duration = o.duration;
 
+	if (check_hugepages(sep, argv) < 0) {
+		config_free(&gw.cfg);
+		return 1;
+	}
 	rc = rte_eal_init(sep, argv);
 	if (rc < 0) {
 		fprintf(stderr,
