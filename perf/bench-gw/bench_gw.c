@@ -261,11 +261,12 @@ int main(int argc, char **argv)
 		printf("# bench-gw (a): fmipgw worker loop (app/fmipgw/worker.c) on net_pcap "
 		       "infinite_rx, 1 worker, burst 32; TSC %.3f GHz\n",
 		       (double)gw.tsc_hz / 1e9);
-		printf("# MAC engine: %s\n", mac_engine_describe(gw.mac));
+
 		printf("| AT | MNs | Mpps/worker | ticks/pkt | rx | accepted (distinct valid) | "
 		       "stale (valid, later laps) | bad MAC (forged) | false accepts |\n");
 		printf("|---|---|---|---|---|---|---|---|---|\n");
 	}
+	printf("# MAC engine: %s\n", mac_engine_describe(gw.mac));
 	printf("| %u | %u | %.2f | %.0f | %" PRIu64 " | %" PRIu64 " of %u | %" PRIu64 " | %" PRIu64
 	       " | %d |\n",
 	       at, n, mpps, (double)gw.tsc_hz / (mpps * 1e6), k->rx_packets, k->fbu_accepted,
