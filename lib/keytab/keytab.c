@@ -16,9 +16,22 @@
 
 #include "keytab.h"
 
+/*
+ * A record waiting for its grace period: a replaced one (pos < 0: its key slot lives on with
+ * the new record) or a deleted one (pos: the key slot rte_hash_del_key_with_hash() left
+ * allocated, freed together with the record).  Both go through our own defer queue: DPDK
+ * 22.11's integrated hash RCU reclaims only on its next delete or on a full table, so the last
+ * deleted key would stay in memory indefinitely.
+ */
+struct keytab_dead {
+	struct keytab_rec *rec;
+	int32_t pos;
+};
+
 struct keytab {
 	struct rte_hash *h;
-	struct rte_rcu_qsbr_dq *dq; /* replaced records waiting for their grace period */
+	struct rte_rcu_qsbr_dq
+	    *dq; /* replaced and deleted records waiting for their grace period */
 	struct rte_rcu_qsbr *qsv;
 	const struct mac_engine *mac;
 	uint32_t capacity;
@@ -37,39 +50,59 @@ uint32_t keytab_capacity(const struct keytab *kt)
 	return kt->capacity;
 }
 
-static void rec_destroy(struct keytab *kt, struct keytab_rec *r)
+/* Statistics are written by the single writer and read by telemetry: relaxed atomics. */
+#define ST_ADD(kt, f, v) __atomic_store_n(&(kt)->st.f, (kt)->st.f + (v), __ATOMIC_RELAXED)
+#define ST_INC(kt, f)	 ST_ADD(kt, f, 1)
+
+static void rec_zero_free(struct keytab_rec *r)
 {
 	mac_key_clear(&r->mac);
 	memset(r, 0, sizeof(*r));
 	__asm__ __volatile__("" : : "r"(r) : "memory"); /* the zeroing is not a dead store */
 	free(r);
-	kt->st.freed++;
 }
 
-/* rte_hash RCU callback: a deleted key's grace period is over. */
-static void hash_free_cb(void *p, void *key_data)
+static void rec_destroy(struct keytab *kt, struct keytab_rec *r)
 {
-	rec_destroy(p, key_data);
+	rec_zero_free(r);
+	ST_INC(kt, freed);
 }
 
-/* Our defer queue callback: replaced records. */
+/* Defer queue callback: the grace period of these records (and key slots) is over. */
 static void dq_free_cb(void *p, void *e, unsigned int n)
 {
-	struct keytab_rec **recs = e;
+	struct keytab *kt = p;
+	struct keytab_dead *d = e;
 
-	for (unsigned int i = 0; i < n; i++)
-		rec_destroy(p, recs[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		if (d[i].pos >= 0)
+			rte_hash_free_key_with_position(kt->h, d[i].pos);
+		rec_destroy(kt, d[i].rec);
+	}
+}
+
+/* Free rec (and key slot pos, if >= 0) once no reader can hold it. */
+static void defer_free(struct keytab *kt, struct keytab_rec *rec, int32_t pos)
+{
+	struct keytab_dead d = { rec, pos };
+
+	if (rte_rcu_qsbr_dq_enqueue(kt->dq, &d) != 0) {
+		/* queue full even after reclaiming: wait for the readers instead */
+		rte_rcu_qsbr_synchronize(kt->qsv, RTE_QSBR_THRID_INVALID);
+		dq_free_cb(kt, &d, 1);
+	}
 }
 
 int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 {
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters hp = { 0 };
-	struct rte_hash_rcu_config rc = { 0 };
 	struct rte_rcu_qsbr_dq_parameters dp = { 0 };
 	struct keytab *kt;
+	uint32_t headroom;
 
 	*out = NULL;
+	rte_errno = 0;
 	if (cfg->capacity == 0 || cfg->qsv == NULL || cfg->mac == NULL || cfg->name == NULL)
 		return -EINVAL;
 	kt = calloc(1, sizeof(*kt));
@@ -81,29 +114,29 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	kt->sweep_batch = cfg->sweep_batch ? cfg->sweep_batch : 1024;
 
 	hp.name = cfg->name;
-	/* rte_hash needs at least 8 entries; keep room for keys whose slot awaits reclaim */
-	hp.entries = cfg->capacity < 8 ? 8 : cfg->capacity;
+	/*
+	 * Key slots: the capacity plus headroom for deleted keys whose slot waits for its grace
+	 * period (a worker mid-burst must not make adds fail below capacity).  The capacity
+	 * itself is enforced by the live count.
+	 */
+	headroom = cfg->capacity / 8 > 64 ? cfg->capacity / 8 : 64;
+	hp.entries = cfg->capacity + headroom;
 	hp.key_len = 16;
 	hp.hash_func = rte_jhash;
 	/* a seed the peers cannot guess, against bucket flooding with chosen addresses */
 	hp.hash_func_init_val = cfg->hash_seed ? cfg->hash_seed : (uint32_t)rte_rand();
 	hp.socket_id = cfg->socket_id;
+	/* LF readers; with no integrated RCU a delete leaves the key slot allocated until
+	 * rte_hash_free_key_with_position(), which our defer queue calls (keytab_dead). */
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	kt->h = rte_hash_create(&hp);
 	if (kt->h == NULL)
 		goto fail;
 
-	rc.v = cfg->qsv;
-	rc.mode = RTE_HASH_QSBR_MODE_DQ;
-	rc.key_data_ptr = kt;
-	rc.free_key_data_func = hash_free_cb;
-	if (rte_hash_rcu_qsbr_add(kt->h, &rc) != 0)
-		goto fail;
-
 	snprintf(name, sizeof(name), "%s_rq", cfg->name);
 	dp.name = name;
-	dp.size = hp.entries;
-	dp.esize = sizeof(struct keytab_rec *);
+	dp.size = hp.entries; /* every slot could be dead at once */
+	dp.esize = sizeof(struct keytab_dead);
 	dp.trigger_reclaim_limit = 0; /* try to reclaim on every enqueue */
 	dp.max_reclaim_size = 32;
 	dp.free_fn = dq_free_cb;
@@ -129,11 +162,13 @@ void keytab_free(struct keytab *kt)
 
 	if (kt == NULL)
 		return;
-	/* readers are stopped: live records can go now */
+	/* readers are stopped (offline): every pending record can go, then the live ones */
+	rte_rcu_qsbr_synchronize(kt->qsv, RTE_QSBR_THRID_INVALID);
+	rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
+	rte_rcu_qsbr_dq_delete(kt->dq);
 	while (rte_hash_iterate(kt->h, &key, &data, &it) >= 0)
 		rec_destroy(kt, data);
-	rte_rcu_qsbr_dq_delete(kt->dq); /* replaced records */
-	rte_hash_free(kt->h);		/* deleted records, through hash_free_cb */
+	rte_hash_free(kt->h);
 	free(kt);
 }
 
@@ -150,30 +185,30 @@ int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8
 	       size_t key_len, const uint8_t pk_sha1[20], uint64_t now, uint64_t lifetime)
 {
 	hash_sig_t sig = rte_hash_hash(kt->h, cga);
+	struct keytab_rec *r, *o;
 	void *old = NULL;
-	struct keytab_rec *r;
 	int rc;
 
 	if (key_len == 0 || key_len > KEYTAB_KEY_MAX) {
-		kt->st.errors++;
+		ST_INC(kt, errors);
 		return -EINVAL;
 	}
 	if (rte_hash_lookup_with_hash_data(kt->h, cga, sig, &old) < 0)
 		old = NULL;
 	if (old == NULL && kt->st.live >= kt->capacity) {
-		kt->st.full++;
+		ST_INC(kt, full);
 		return -ENOSPC;
 	}
 	r = aligned_alloc(64, sizeof(*r));
 	if (r == NULL) {
-		kt->st.errors++;
+		ST_INC(kt, errors);
 		return -ENOMEM;
 	}
 	memset(r, 0, sizeof(*r));
 	rc = mac_key_init(kt->mac, &r->mac, at, key, key_len);
 	if (rc != 0) {
 		free(r);
-		kt->st.errors++;
+		ST_INC(kt, errors);
 		return rc;
 	}
 	memcpy(r->cga, cga, 16);
@@ -182,47 +217,63 @@ int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8
 	r->key_len = (uint8_t)key_len;
 	memcpy(r->key, key, key_len);
 	r->issued = now;
-	r->hk_expires = now + lifetime;
+	r->hk_expires = lifetime > UINT64_MAX - now ? UINT64_MAX : now + lifetime;
 	r->expires = r->hk_expires;
-	if (old != NULL)
-		r->last_seq =
-		    __atomic_load_n(&((struct keytab_rec *)old)->last_seq, __ATOMIC_RELAXED);
+	o = old;
+	if (o != NULL)
+		r->last_seq = __atomic_load_n(&o->last_seq, __ATOMIC_RELAXED);
 
 	/* Publishes r (release store of the data pointer, or of the new key slot). */
 	rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, r);
+	if (rc == -ENOSPC) {
+		/* slots of deleted keys may be past their grace period now */
+		rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
+		rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, r);
+	}
 	if (rc != 0) {
-		rec_destroy(kt, r);
-		kt->st.freed--; /* never published */
+		rec_zero_free(r); /* never published */
 		if (rc == -ENOSPC) {
-			kt->st.full++; /* no free slot even after reclaim (EXT_TABLE exhausted) */
+			ST_INC(kt, full); /* every spare slot still in its grace period */
 			return -ENOSPC;
 		}
-		kt->st.errors++;
+		ST_INC(kt, errors);
 		return rc;
 	}
-	if (old == NULL) {
-		kt->st.added++;
-		kt->st.live++;
+	if (o == NULL) {
+		ST_INC(kt, added);
+		ST_INC(kt, live);
 		return 0;
 	}
-	/* The old record may still be held by a reader: free it after the grace period. */
-	if (rte_rcu_qsbr_dq_enqueue(kt->dq, &old) != 0) {
-		/* queue full even after reclaiming: wait for the readers instead */
-		rte_rcu_qsbr_synchronize(kt->qsv, RTE_QSBR_THRID_INVALID);
-		rec_destroy(kt, old);
+	/* A14: a worker holding the old record may have accepted a newer sequence since it was
+	 * copied: keep the newer of the two. */
+	for (uint32_t seen = __atomic_load_n(&o->last_seq, __ATOMIC_RELAXED);;) {
+		uint32_t cur = __atomic_load_n(&r->last_seq, __ATOMIC_RELAXED);
+		uint16_t d = (uint16_t)((uint16_t)seen - (uint16_t)cur);
+		if (!(seen & 0x10000u) || ((cur & 0x10000u) && (d == 0 || d >= 0x8000u)) ||
+		    __atomic_compare_exchange_n(&r->last_seq, &cur, seen, false, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			break;
 	}
-	kt->st.replaced++;
+	/* The old record may still be held by a reader: free it after the grace period. */
+	defer_free(kt, o, -1);
+	ST_INC(kt, replaced);
 	return 1;
 }
 
 static int del_sig(struct keytab *kt, const uint8_t cga[16], hash_sig_t sig)
 {
-	/* With RCU configured, rte_hash defers the slot and calls hash_free_cb with the data. */
-	int rc = rte_hash_del_key_with_hash(kt->h, cga, sig);
+	void *data = NULL;
+	int32_t pos;
 
-	if (rc < 0)
+	if (rte_hash_lookup_with_hash_data(kt->h, cga, sig, &data) < 0)
 		return -ENOENT;
-	kt->st.live--;
+	/* LF without integrated RCU: the slot stays allocated; record and slot are freed
+	 * together after the grace period. */
+	pos = rte_hash_del_key_with_hash(kt->h, cga, sig);
+	if (pos < 0)
+		return -ENOENT;
+	defer_free(kt, data, pos);
+	ST_ADD(kt, live, -1);
 	return 0;
 }
 
@@ -231,7 +282,7 @@ int keytab_del(struct keytab *kt, const uint8_t cga[16])
 	int rc = del_sig(kt, cga, rte_hash_hash(kt->h, cga));
 
 	if (rc == 0)
-		kt->st.deleted++;
+		ST_INC(kt, deleted);
 	return rc;
 }
 
@@ -273,18 +324,25 @@ unsigned keytab_sweep(struct keytab *kt, uint64_t now, unsigned max_work)
 		r = data;
 		if (now >= __atomic_load_n(&r->expires, __ATOMIC_RELAXED) &&
 		    del_sig(kt, r->cga, rte_hash_hash(kt->h, r->cga)) == 0) {
-			kt->st.expired++;
+			ST_INC(kt, expired);
 			removed++;
 		}
 	}
-	/* replaced records whose grace period is over */
+	/* replaced and deleted records (and key slots) whose grace period is over */
 	rte_rcu_qsbr_dq_reclaim(kt->dq, max_work, NULL, NULL, NULL);
 	return removed;
 }
 
 void keytab_get_stats(const struct keytab *kt, struct keytab_stats *st)
 {
-	*st = kt->st;
+	st->added = __atomic_load_n(&kt->st.added, __ATOMIC_RELAXED);
+	st->replaced = __atomic_load_n(&kt->st.replaced, __ATOMIC_RELAXED);
+	st->deleted = __atomic_load_n(&kt->st.deleted, __ATOMIC_RELAXED);
+	st->expired = __atomic_load_n(&kt->st.expired, __ATOMIC_RELAXED);
+	st->full = __atomic_load_n(&kt->st.full, __ATOMIC_RELAXED);
+	st->errors = __atomic_load_n(&kt->st.errors, __ATOMIC_RELAXED);
+	st->freed = __atomic_load_n(&kt->st.freed, __ATOMIC_RELAXED);
+	st->live = __atomic_load_n(&kt->st.live, __ATOMIC_RELAXED);
 }
 
 unsigned keytab_lookup_bulk(const struct keytab *kt, const uint8_t *const cgas[],
@@ -295,8 +353,11 @@ unsigned keytab_lookup_bulk(const struct keytab *kt, const uint8_t *const cgas[]
 
 	if (n == 0)
 		return 0;
-	if (n > RTE_HASH_LOOKUP_BULK_MAX)
+	if (n > RTE_HASH_LOOKUP_BULK_MAX) {
+		for (unsigned i = RTE_HASH_LOOKUP_BULK_MAX; i < n; i++)
+			recs[i] = NULL;
 		n = RTE_HASH_LOOKUP_BULK_MAX;
+	}
 	found = rte_hash_lookup_with_hash_bulk_data(kt->h, (const void **)(uintptr_t)cgas,
 						    (hash_sig_t *)(uintptr_t)sigs, n, &hits,
 						    (void **)recs);

@@ -7,14 +7,19 @@
  * reader) adds, replaces, deletes and expires; worker lcores look up lock-free in bulk and
  * report quiescent states on the rte_rcu_qsbr variable given at creation.
  *
- *  - delete / expire: rte_hash's integrated RCU (rte_hash_rcu_qsbr_add, DQ mode) frees the
- *    key slot and calls our free callback, which clears the MAC states and zeroes the record;
+ *  - delete / expire: the key leaves the hash at once (readers stop finding it); with
+ *    RW_CONCURRENCY_LF its key slot stays allocated, and slot and record go to the table's
+ *    rte_rcu_qsbr_dq, whose callback frees the slot (rte_hash_free_key_with_position),
+ *    clears the MAC states and zeroes the record after the grace period.  (DPDK 22.11's
+ *    integrated hash RCU, rte_hash_rcu_qsbr_add, is not used: it reclaims only on the next
+ *    delete or a full table, so the last deleted key would stay in memory indefinitely.);
  *  - replace (same CGA, new key): a new record is published by swapping the data pointer
- *    (rte_hash_add_key_with_hash_data on the existing key); the old record goes to our own
- *    rte_rcu_qsbr_dq (DPDK 22.11 does not free replaced data under RCU).  Never delete-then-add,
- *    so a reader always finds either the old or the new record;
- *  - capacity is configuration; when full a new CGA is refused and counted, live keys are
- *    never evicted.
+ *    (rte_hash_add_key_with_hash_data on the existing key); the old record goes to the same
+ *    queue.  Never delete-then-add, so a reader always finds either the old or the new record;
+ *  - reclamation runs on every enqueue and in keytab_sweep(), so the control lcore's periodic
+ *    sweep bounds how long a dead key stays in memory;
+ *  - capacity is configuration; the hash has headroom above it for slots in their grace
+ *    period; when full a new CGA is refused and counted, live keys are never evicted.
  *
  * Times are in the caller's clock (any monotonic unit, e.g. seconds); the table never reads a
  * clock itself.

@@ -291,6 +291,46 @@ static void test_full_table(void **state)
 }
 
 /* The signature seed is configurable, random by default: the same CGA hashes differently. */
+/* A deleted key is zeroed and freed once the readers have passed a quiescent state, without
+ * waiting for another delete; adds below capacity succeed while a reader is mid-burst. */
+static void test_reclaim_with_reader(void **state)
+{
+	struct keytab *kt = new_table(16, 0);
+	struct keytab_stats st;
+	uint8_t cga[16];
+
+	(void)state;
+	assert_int_equal(rte_rcu_qsbr_thread_register(qsv, 2), 0);
+	rte_rcu_qsbr_thread_online(qsv, 2); /* a reader mid-burst from here on */
+	for (uint32_t i = 0; i < 16; i++) {
+		cga_of(i, cga);
+		assert_int_equal(keytab_add(kt, cga, 0, ref_fbu_at0_key, 20, pk1, 0, 100), 0);
+	}
+	for (uint32_t i = 0; i < 2; i++) {
+		cga_of(i, cga);
+		assert_int_equal(keytab_del(kt, cga), 0);
+		assert_null(keytab_find(kt, cga));
+	}
+	/* room below capacity while the deleted slots wait for their grace period */
+	for (uint32_t i = 16; i < 18; i++) {
+		cga_of(i, cga);
+		assert_int_equal(keytab_add(kt, cga, 0, ref_fbu_at0_key, 20, pk1, 0, 100), 0);
+	}
+	cga_of(18, cga);
+	assert_int_equal(keytab_add(kt, cga, 0, ref_fbu_at0_key, 20, pk1, 0, 100), -ENOSPC);
+	keytab_sweep(kt, 0, 0);
+	keytab_get_stats(kt, &st);
+	assert_int_equal(st.live, 16);
+	assert_int_equal(st.freed, 0); /* the reader may still hold them */
+	rte_rcu_qsbr_quiescent(qsv, 2);
+	keytab_sweep(kt, 0, 0);
+	keytab_get_stats(kt, &st);
+	assert_int_equal(st.freed, 2); /* no further delete needed */
+	rte_rcu_qsbr_thread_offline(qsv, 2);
+	rte_rcu_qsbr_thread_unregister(qsv, 2);
+	keytab_free(kt);
+}
+
 static void test_hash_seed(void **state)
 {
 	struct keytab_cfg cfg = { .capacity = 8, .qsv = qsv, .mac = eng };
@@ -461,11 +501,9 @@ static void test_concurrent_reader(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_find_replace_delete),
-		cmocka_unit_test(test_seq),
-		cmocka_unit_test(test_expire_and_binding),
-		cmocka_unit_test(test_full_table),
-		cmocka_unit_test(test_hash_seed),
+		cmocka_unit_test(test_add_find_replace_delete), cmocka_unit_test(test_seq),
+		cmocka_unit_test(test_expire_and_binding),	cmocka_unit_test(test_full_table),
+		cmocka_unit_test(test_reclaim_with_reader),	cmocka_unit_test(test_hash_seed),
 		cmocka_unit_test(test_concurrent_reader),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
