@@ -62,26 +62,34 @@ int mac_ossl_key_init(const struct mac_engine *e, struct mac_key *k, const uint8
 	int ok;
 
 	memset(kb, 0, sizeof(kb));
+	memset(blk, 0, sizeof(blk));
 	if (key_len > sizeof(kb)) {
-		if (!EVP_Digest(key, key_len, kb, &dl, md, NULL))
-			return -EIO;
+		if (!EVP_Digest(key, key_len, kb, &dl, md, NULL)) {
+			ok = 0;
+			goto out;
+		}
 	} else {
 		memcpy(kb, key, key_len);
 	}
 	s = calloc(1, sizeof(*s));
-	if (s == NULL)
+	if (s == NULL) {
+		mac_explicit_bzero(kb, sizeof(kb));
 		return -ENOMEM;
+	}
 	k->ossl = s;
 	s->inner = EVP_MD_CTX_new();
 	s->outer = EVP_MD_CTX_new();
-	if (s->inner == NULL || s->outer == NULL)
+	if (s->inner == NULL || s->outer == NULL) {
+		mac_explicit_bzero(kb, sizeof(kb));
 		return -ENOMEM;
+	}
 	for (int i = 0; i < 64; i++)
 		blk[i] = kb[i] ^ 0x36;
 	ok = EVP_DigestInit_ex(s->inner, md, NULL) && EVP_DigestUpdate(s->inner, blk, 64);
 	for (int i = 0; i < 64; i++)
 		blk[i] = kb[i] ^ 0x5c;
 	ok = ok && EVP_DigestInit_ex(s->outer, md, NULL) && EVP_DigestUpdate(s->outer, blk, 64);
+out:
 	mac_explicit_bzero(kb, sizeof(kb));
 	mac_explicit_bzero(blk, sizeof(blk));
 	return ok ? 0 : -EIO;
