@@ -152,11 +152,22 @@ int main(int argc, char **argv)
 	if (mns == NULL || build_pcap(file, n, (uint8_t)at, mns, &n_valid) < 0)
 		return 1;
 	{
-		char *eargv[sep + 3];
+		char *eargv[sep + 5];
+		char prefix[64];
+		bool has_prefix = false;
 		int ne = 0;
 
-		for (int i = 0; i < sep; i++)
+		for (int i = 0; i < sep; i++) {
 			eargv[ne++] = argv[i];
+			if (!strncmp(argv[i], "--file-prefix", 13) ||
+			    !strcmp(argv[i], "--in-memory"))
+				has_prefix = true;
+		}
+		if (!has_prefix) { /* unique: other build directories may run us concurrently */
+			snprintf(prefix, sizeof(prefix), "fmipgw_bench_gw_%d", (int)getpid());
+			eargv[ne++] = "--file-prefix";
+			eargv[ne++] = prefix;
+		}
 		eargv[ne++] = "--vdev";
 		eargv[ne++] = vdev;
 		eargv[ne] = NULL;

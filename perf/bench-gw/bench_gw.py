@@ -75,7 +75,9 @@ def bench_a(build, quick):
     for at in (0, 1):
         for n in ((1000,) if quick else (1000, 100000)):
             r = subprocess.run([os.path.join(build, "perf", "bench-gw", "bench-gw")] +
-                               [x if x != "512" else "1024" for x in EAL] + ["--file-prefix", "bgw_a", "--", "-n", str(n), "-t", str(at),
+                               [x if x != "512" else "1024" for x in EAL] +
+                               ["--file-prefix", "bgw_a_%d" % os.getpid(),
+                                "--", "-n", str(n), "-t", str(at),
                                 "-s", "1" if quick else "3", "-q"],
                                capture_output=True, text=True)
             row = [ln for ln in r.stdout.splitlines() if ln.startswith("| %d |" % at)]
@@ -89,7 +91,8 @@ def bench_a(build, quick):
             arch = m.group(1 + at) if m else "auto"
             r = subprocess.run([os.path.join(build, "perf", "bench-fbu", "bench-fbu"),
                                 "--no-huge", "--no-pci", "-m", "1024", "-l", "0",
-                                "--file-prefix", "bgw_fbu", "--log-level", "lib.eal:error",
+                                "--file-prefix", "bgw_fbu_%d" % os.getpid(),
+                                "--log-level", "lib.eal:error",
                                 "--", "-n", str(n), "-t", str(at), "-V", "a", "-m", arch,
                                 "-r", "3" if quick else "5"],
                                capture_output=True, text=True)
@@ -263,7 +266,8 @@ def bench_c(build, src, quick):
         dur = max(8.0, n / 1500.0 + 4)
         limit = openssl_sign_rate(bits)
         limit_polled = openssl_sign_rate(bits, polled=True)
-        r = subprocess.run([gw_bin] + EAL + ["--file-prefix", "fmipgw_bench_c", "--vdev",
+        r = subprocess.run([gw_bin] + EAL + ["--file-prefix", "fmipgw_bench_c_%d" % os.getpid(),
+                                              "--vdev",
                                               "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (inp, outp),
                                               "--", "--config", conf, "--duration", str(dur),
                                               "--stats-json", os.path.join(tmp, "s.json")],

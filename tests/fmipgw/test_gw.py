@@ -186,7 +186,9 @@ def t_doc_counters(gw, doc):
 
 
 def eal(prefix, *vdevs, lcores="0-1"):
-    a = ["--no-huge", "--no-pci", "-m", "256", "--file-prefix", prefix, "-l", lcores,
+    # unique per process: other build directories may run these tests at the same time
+    a = ["--no-huge", "--no-pci", "-m", "256", "--file-prefix", "%s_%d" % (prefix, os.getpid()),
+         "-l", lcores,
          "--log-level", "lib.eal:error"]
     for v in vdevs:
         a += ["--vdev", v]
