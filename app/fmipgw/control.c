@@ -182,6 +182,8 @@ static void on_rtsolpr(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 	}
 	if (out->op == HK_KEY_NONE)
 		c->cnt.rtsolpr_refused++;
+	if (out->suppressed)
+		c->cnt.rtsolpr_reply_suppressed++;
 	memset(&out->key, 0, sizeof(out->key)); /* no key material left behind */
 	if (out->len == 0)
 		return;

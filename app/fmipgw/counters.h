@@ -51,6 +51,7 @@
 	X(rtsolpr_refused, "packets", "RtSolPr that provisioned no key (lib/hk reason != ok)")   \
 	X(rtsolpr_send_failed, "packets", "RtSolPr that failed SEND validation")                 \
 	X(rtsolpr_unserved, "packets", "RtSolPr dropped: this build has no lib/hk")              \
+	X(rtsolpr_reply_suppressed, "packets", "failure replies not sent: A19 rate limit")       \
 	X(prrtadv_tx, "packets", "PrRtAdv sent")                                                 \
 	X(cps_rx, "packets", "CPS served by the control lcore")                                  \
 	X(cpa_tx, "packets", "CPA sent")                                                         \

@@ -404,6 +404,18 @@ def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, m
            lambda: link.send(other, P.mcast_mac(P.ALL_ROUTERS)))
     expect(gw, "replayed RtSolPr refused", {"rtsolpr_send_failed": 1},
            lambda: link.send(rts1, P.mcast_mac(P.ALL_ROUTERS)))
+    # A19: unverified solicitations are answered (signed, no key) at most 10 per second
+    time.sleep(1.1)
+    before = gw.stats()
+    for _ in range(15):
+        link.send(unsigned, P.mcast_mac(P.ALL_ROUTERS))
+    time.sleep(0.3)
+    now = gw.stats()
+    sent = now["prrtadv_tx"] - before["prrtadv_tx"]
+    supp = now["rtsolpr_reply_suppressed"] - before["rtsolpr_reply_suppressed"]
+    check(now["rtsolpr_send_failed"] - before["rtsolpr_send_failed"] == 15 and
+          sent + supp == 15 and 1 <= sent <= 10 and supp >= 5,
+          "A19: 15 unsigned RtSolPr in a burst: %d answered, %d suppressed" % (sent, supp))
     keys2 = gw.tel.cmd("/fmipgw/keys")["/fmipgw/keys"]
     check(keys2["live"] == 2 and keys2["added"] == keys["added"],
           "refused solicitations left the key table as it was")
