@@ -11,6 +11,7 @@
   regen-doc   GW DOC                   (not a test) rewrite the two generated tables of DOC
   fuzz-replay GW MKCRED FMIPCTL VECTORS  4000 mutated frames through the real loops: no
                                        crash, every frame counted by exactly one outcome
+  two-ports   GW MKCRED FMIPCTL VECTORS  two net_pcap ports, pass_through = other
   pcap        GW MKCRED FMIPCTL VECTORS  net_pcap replay of the reference capture: counters,
                                        a failure PrRtAdv (A19) signed by the router key,
                                        pass-through, and out.pcap dissects cleanly in tshark
@@ -429,6 +430,42 @@ def t_fuzz_replay(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def t_two_ports(gw, mkcred, fmipctl, vectors):
+    """Two net_pcap ports, pass_through = other: traffic not for the gateway leaves by the other
+    port unchanged; the gateway's own answers leave by the port the request came in."""
+    tmp = tempfile.mkdtemp()
+    try:
+        d = creds(tmp, mkcred, fmipctl)
+        f = os.path.join(tmp, "gw.conf")
+        open(f, "w").write(minimal(d, "pass_through = other\n"))
+        ref = read_pcap(os.path.join(vectors, "reference.pcap"))
+        arp = bytes.fromhex("ffffffffffff020000000009" "0806") + bytes(28)
+        in0, in1 = os.path.join(tmp, "in0.pcap"), os.path.join(tmp, "in1.pcap")
+        out0, out1 = os.path.join(tmp, "out0.pcap"), os.path.join(tmp, "out1.pcap")
+        write_pcap(in0, ref + [arp])  # access side: RtSolPr, PrRtAdv, FBUs, FBack, ARP
+        write_pcap(in1, [ref[4]])  # core side: one FBack
+        js = os.path.join(tmp, "s.json")
+        r = subprocess.run([gw] + eal("fmipgw_t_2p",
+                                      "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (in0, out0),
+                                      "net_pcap1,rx_pcap=%s,tx_pcap=%s" % (in1, out1)) +
+                           ["--", "--config", f, "--duration", "2", "--stats-json", js],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, "two-port run exits 0")
+        s = json.load(open(js))
+        o0, o1 = read_pcap(out0), read_pcap(out1)
+        check(s["rx_packets"] == 9 and s["pass_tx"] == 4 and s["prrtadv_tx"] == 1,
+              "9 received, 4 passed, 1 PrRtAdv (%s)" % {k: s[k] for k in (
+                  "rx_packets", "pass_tx", "prrtadv_tx")})
+        check(sorted(o1) == sorted([ref[1], ref[4], arp]),
+              "port 0's pass-through traffic (PrRtAdv, FBack, ARP) left by port 1 unchanged")
+        own = [fr for fr in o0 if fr != ref[4]]
+        check(len(o0) == 2 and ref[4] in o0 and len(own) == 1 and own[0][14 + 40] == 154,
+              "port 1's FBack left by port 0; the gateway's PrRtAdv left by port 0, where the "
+              "RtSolPr came in")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "regen-doc":
@@ -436,7 +473,7 @@ def main():
         return 0
     {"conf-keys": t_conf_keys, "conf-sample": t_conf_sample, "conf-errors": t_conf_errors,
      "doc-counters": t_doc_counters, "startup": t_startup, "pcap": t_pcap,
-     "fuzz-replay": t_fuzz_replay}[cmd](*args)
+     "fuzz-replay": t_fuzz_replay, "two-ports": t_two_ports}[cmd](*args)
     if failures:
         print("%d check(s) failed" % len(failures))
         return 1
