@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -520,15 +521,18 @@ int main(int argc, char **argv)
 	int arch = MAC_ARCH_AUTO, failed = 0, rc, opt;
 	struct mac_cfg mc;
 	struct lcore_state *ls;
+	/* a file prefix of its own, so that runs from several build directories never collide */
+	char prefix[48];
 	char *eal_default[] = { argv[0],       "--no-huge",	"--no-pci",
 				"-m",	       "2048",		"-l",
-				"0",	       "--file-prefix", "fmipgw_bench_fbu",
+				"0",	       "--file-prefix", prefix,
 				"--log-level", "lib.eal:error", NULL };
 	static const struct option lopts[] = { { "smoke", no_argument, NULL, 'S' },
 					       { NULL, 0, NULL, 0 } };
 	int has_eal = 0;
 	unsigned vmask = (1u << V__COUNT) - 1;
 
+	snprintf(prefix, sizeof(prefix), "fmipgw_bench_fbu_%d", (int)getpid());
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0)
 			has_eal = 1;
