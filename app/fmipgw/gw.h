@@ -258,6 +258,9 @@ int worker_main(void *arg); /* arg: struct gw_worker * */
 /* One turn of the loop (single-lcore mode): online, RX every port, quiescent, offline. */
 void worker_poll(struct gw_worker *w);
 void worker_set_policer(struct gw_worker *w, const struct gw_config *cfg, uint64_t hz);
+/* The per-class token bucket (credit in TSC ticks, rate/burst from worker_set_policer()):
+ * 1 the packet passes, 0 it is over the rate.  now: the TSC. */
+int worker_policer_take(struct gw_worker *w, int cls, uint64_t now);
 /* Classification helpers shared with control and tests. */
 bool gw_is_par(const struct gw_config *cfg, const uint8_t a[16]);
 bool gw_is_router_dst(const struct gw_config *cfg, const uint8_t ll[16], const uint8_t a[16]);

@@ -54,7 +54,7 @@ void worker_set_policer(struct gw_worker *w, const struct gw_config *cfg, uint64
 }
 
 /* TSC token bucket: 1 pass, 0 drop. */
-static inline int tb_take(struct gw_worker *w, int cls, uint64_t now)
+int worker_policer_take(struct gw_worker *w, int cls, uint64_t now)
 {
 	uint64_t cost = __atomic_load_n(&w->pol_cost[cls], __ATOMIC_RELAXED);
 	uint64_t cap = __atomic_load_n(&w->pol_cap[cls], __ATOMIC_RELAXED);
@@ -105,7 +105,7 @@ static inline void pass(struct gw_worker *w, struct rte_mbuf *m, enum gw_pass mo
 static inline void classify_ctrl(struct gw_worker *w, struct rte_mbuf *m, int cls, enum gw_ev ev,
 				 uint64_t tsc)
 {
-	if (!tb_take(w, cls, tsc)) {
+	if (!worker_policer_take(w, cls, tsc)) {
 		if (cls == GW_CLS_RTSOLPR)
 			w->cnt.drop_policer_rtsolpr++;
 		else if (cls == GW_CLS_CPS)
