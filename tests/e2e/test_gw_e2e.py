@@ -263,6 +263,22 @@ def main():
     return 0
 
 
+def fmipctl_checks(gw):
+    r = subprocess.run([FMIPCTL, "stats", "--prefix", gw.prefix, "--json"], capture_output=True,
+                       text=True)
+    st = json.loads(r.stdout) if r.returncode == 0 else {}
+    check(st.get("fbu_accepted") == gw.stats()["fbu_accepted"] == 4,
+          "fmipctl stats --json: fbu_accepted 4 (%s)" % st.get("fbu_accepted"))
+    r = subprocess.run([FMIPCTL, "keys", "--prefix", gw.prefix], capture_output=True, text=True)
+    check(r.returncode == 0 and re.search(r"^  live\s+2$", r.stdout, re.M) is not None and
+          re.search(r"^    at1\s+1$", r.stdout, re.M) is not None,
+          "fmipctl keys: a table with 2 live keys, 1 for AT 1")
+    r = subprocess.run([FMIPCTL, "keys", "--prefix", gw.prefix, "2003::3049:deeb:fd31:70b0"],
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and re.search(r"^  last_seq\s+5$", r.stdout, re.M) is not None,
+          "fmipctl keys ADDRESS: the record (last_seq 5)")
+
+
 def fix_mh(pkt, mh_off, hao):
     b = bytearray(pkt)
     b[mh_off + 4:mh_off + 6] = b"\0\0"
@@ -379,20 +395,12 @@ def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, m
     check(rec.get("state") == "live" and rec.get("at") == 0 and rec.get("last_seq") == 5 and
           "key" not in rec, "/fmipgw/key: live, AT 0, last_seq 5, no secret (%s)" % rec)
 
-    # ---- fmipctl stats / keys read the same telemetry ----
-    r = subprocess.run([FMIPCTL, "stats", "--prefix", gw.prefix, "--json"], capture_output=True,
-                       text=True)
-    st = json.loads(r.stdout) if r.returncode == 0 else {}
-    check(st.get("fbu_accepted") == gw.stats()["fbu_accepted"] == 4,
-          "fmipctl stats --json: fbu_accepted 4 (%s)" % st.get("fbu_accepted"))
-    r = subprocess.run([FMIPCTL, "keys", "--prefix", gw.prefix], capture_output=True, text=True)
-    check(r.returncode == 0 and re.search(r"^  live\s+2$", r.stdout, re.M) is not None and
-          re.search(r"^    at1\s+1$", r.stdout, re.M) is not None,
-          "fmipctl keys: a table with 2 live keys, 1 for AT 1")
-    r = subprocess.run([FMIPCTL, "keys", "--prefix", gw.prefix, "2003::3049:deeb:fd31:70b0"],
-                       capture_output=True, text=True)
-    check(r.returncode == 0 and re.search(r"^  last_seq\s+5$", r.stdout, re.M) is not None,
-          "fmipctl keys ADDRESS: the record (last_seq 5)")
+    # ---- fmipctl stats / keys read the same telemetry (built when jansson is present) ----
+    r = subprocess.run([FMIPCTL, "--help"], capture_output=True, text=True)
+    if " stats " not in r.stdout:
+        print("skip fmipctl stats/keys: this fmipctl was built without jansson")
+    else:
+        fmipctl_checks(gw)
 
     # ---- refused solicitations: no state ----
     unsigned = P.rtsolpr(A("2003::1:2:3:4"), P.ALL_ROUTERS, MN_MAC, p1, mn1, mn2.public_key(), 0,
