@@ -130,6 +130,7 @@ def main():
             gw.p.kill()
         subprocess.run(["ip", "netns", "del", ns])
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
     print("== demo %s" % ("OK: the gateway's counters match what the peer sent" if ok else
                           "FAILED"))
     return 0 if ok else 1

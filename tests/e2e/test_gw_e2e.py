@@ -255,6 +255,7 @@ def main():
             gw.p.kill()
         subprocess.run(["ip", "netns", "del", ns])
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
     if failures:
         print("gateway output:\n" + gw.out.decode(errors="replace")[-3000:])
         print("%d check(s) failed" % len(failures))

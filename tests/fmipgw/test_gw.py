@@ -189,9 +189,13 @@ def t_doc_counters(gw, doc):
           "docs/operations.md key table == `fmipgw -- --config-md` (regenerate it)")
 
 
+PREFIXES = []  # EAL runtime directories to remove at exit
+
+
 def eal(prefix, *vdevs, lcores="0-1"):
     # unique per process: other build directories may run these tests at the same time
-    a = ["--no-huge", "--no-pci", "-m", "256", "--file-prefix", "%s_%d" % (prefix, os.getpid()),
+    PREFIXES.append("%s_%d" % (prefix, os.getpid()))
+    a = ["--no-huge", "--no-pci", "-m", "256", "--file-prefix", PREFIXES[-1],
          "-l", lcores,
          "--log-level", "lib.eal:error"]
     for v in vdevs:
@@ -474,6 +478,8 @@ def main():
     {"conf-keys": t_conf_keys, "conf-sample": t_conf_sample, "conf-errors": t_conf_errors,
      "doc-counters": t_doc_counters, "startup": t_startup, "pcap": t_pcap,
      "fuzz-replay": t_fuzz_replay, "two-ports": t_two_ports}[cmd](*args)
+    for p in PREFIXES:
+        shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if failures:
         print("%d check(s) failed" % len(failures))
         return 1
