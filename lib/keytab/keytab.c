@@ -162,9 +162,12 @@ void keytab_free(struct keytab *kt)
 
 	if (kt == NULL)
 		return;
-	/* readers are stopped (offline): every pending record can go, then the live ones */
-	rte_rcu_qsbr_synchronize(kt->qsv, RTE_QSBR_THRID_INVALID);
-	rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
+	/*
+	 * The readers are offline (the contract): every pending record is past its grace period
+	 * and dq_delete reclaims it.  No rte_rcu_qsbr_synchronize() here: a caller that is itself
+	 * a registered, online reader would wait forever; if a reader is still online the queue
+	 * is left as it is rather than freed under it.
+	 */
 	rte_rcu_qsbr_dq_delete(kt->dq);
 	while (rte_hash_iterate(kt->h, &key, &data, &it) >= 0)
 		rec_destroy(kt, data);

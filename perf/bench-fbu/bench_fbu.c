@@ -269,8 +269,11 @@ static void build_world(struct world *wd, uint8_t at, uint32_t n_mn, uint32_t n_
 
 static void free_world(struct world *wd)
 {
+	/* keytab_free() wants its readers offline: this thread is the only one */
+	rte_rcu_qsbr_thread_offline(qsv, 0);
 	keytab_free(wd->kt);
 	keytab_free(wd->kt_ossl);
+	rte_rcu_qsbr_thread_online(qsv, 0);
 	free(wd->fr);
 	free(wd->pre);
 }
@@ -548,7 +551,7 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			die("rte_eal_init", rc);
 	}
-	optind = 1;
+	optind = 0; /* glibc: 0 re-initialises getopt after the EAL scanned another vector */
 	while ((opt = getopt_long(argc, argv, "n:t:r:p:m:V:", lopts, NULL)) != -1) {
 		char *s, *tok, *save = NULL;
 		switch (opt) {
