@@ -11,6 +11,7 @@ PKGS=(
   libssl-dev openssl
   libpcap-dev
   libcmocka-dev
+  libjansson-dev
   clang libclang-rt-dev llvm
   clang-format
   tshark

@@ -8,10 +8,8 @@
 const struct fmipctl_cmd fmipctl_cmds[] = {
 	{ "decode", cmd_decode, "decode a pcap capture, one line (or JSON object) per frame" },
 	{ "cga", cmd_cga, "generate (gen) or verify (verify) a CGA and its parameters" },
-#ifdef FMIPCTL_HAVE_STATS
 	{ "stats", cmd_stats, "counters of a running fmipgw (telemetry socket)" },
 	{ "keys", cmd_keys, "handover-key table of a running fmipgw (telemetry socket)" },
-#endif
 	{ NULL, NULL, NULL },
 };
 
