@@ -31,6 +31,8 @@
 	X(drop_fbu_bad_mac, "packets", "dropped: authenticator does not verify (forged)")        \
 	X(drop_fbu_stale_seq, "packets", "dropped: sequence not newer than the last (A14)")      \
 	X(drop_fbu_mac_input, "packets", "dropped: MAC input could not be formed")               \
+	X(drop_fbu_ring_full, "packets",                                                         \
+	  "dropped: verified FBU, ring to control full (sequence not consumed)")                 \
 	/* traffic for the control lcore */                                                      \
 	X(ctrl_rtsolpr, "packets", "RtSolPr queued to the control lcore")                        \
 	X(ctrl_cps, "packets", "CPS queued to the control lcore")                                \
@@ -38,7 +40,7 @@
 	X(drop_policer_rtsolpr, "packets", "dropped: RtSolPr over the policer rate")             \
 	X(drop_policer_cps, "packets", "dropped: CPS over the policer rate")                     \
 	X(drop_policer_nd, "packets", "dropped: other control traffic over the policer rate")    \
-	X(drop_ring_full, "packets", "dropped: the ring to the control lcore was full")          \
+	X(drop_ring_full, "packets", "dropped: ring to control full (not FBUs; not ctrl_*)")     \
 	/* everything else */                                                                    \
 	X(pass_tx, "packets", "passed through (pass_through = same/other)")                      \
 	X(drop_pass, "packets", "dropped: not for the gateway and pass_through = drop")          \

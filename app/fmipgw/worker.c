@@ -72,16 +72,19 @@ int worker_policer_take(struct gw_worker *w, int cls, uint64_t now)
 	return 1;
 }
 
-static inline void to_ctrl(struct gw_worker *w, struct rte_mbuf *m, enum gw_ev ev, uint64_t tsc)
+/* Queue m to the control lcore: true on success; on failure m is freed and the caller counts
+ * the drop (each packet has exactly one outcome counter). */
+static inline bool to_ctrl(struct gw_worker *w, struct rte_mbuf *m, enum gw_ev ev, uint64_t tsc)
 {
 	struct gw_mbuf_meta *meta = gw_meta(w->gw, m);
 
 	meta->ev = ev;
 	meta->rx_tsc = tsc;
 	if (rte_ring_sp_enqueue(w->ring, m) != 0) {
-		w->cnt.drop_ring_full++;
 		rte_pktmbuf_free(m);
+		return false;
 	}
+	return true;
 }
 
 static inline void pass(struct gw_worker *w, struct rte_mbuf *m, enum gw_pass mode)
@@ -115,13 +118,14 @@ static inline void classify_ctrl(struct gw_worker *w, struct rte_mbuf *m, int cl
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (cls == GW_CLS_RTSOLPR)
+	if (!to_ctrl(w, m, ev, tsc))
+		w->cnt.drop_ring_full++;
+	else if (cls == GW_CLS_RTSOLPR)
 		w->cnt.ctrl_rtsolpr++;
 	else if (cls == GW_CLS_CPS)
 		w->cnt.ctrl_cps++;
 	else
 		w->cnt.ctrl_nd++;
-	to_ctrl(w, m, ev, tsc);
 }
 
 /* The FBUs of one burst: bulk lookup, one MAC burst, sequence check. */
@@ -159,12 +163,20 @@ static void fbu_burst(struct gw_worker *w, unsigned nf, uint64_t tsc)
 		if (!(ok & (1ull << j))) {
 			w->cnt.drop_fbu_bad_mac++;
 			rte_pktmbuf_free(m);
+		} else if (rte_ring_free_count(w->ring) == 0) {
+			/* this worker is the ring's only producer: a free slot now is still free
+			 * at the enqueue below; without one the sequence number is left alone
+			 * (the MN's retransmission with the same sequence stays acceptable) */
+			w->cnt.drop_fbu_ring_full++;
+			rte_pktmbuf_free(m);
 		} else if (!keytab_seq_accept(w->recs[i], w->frames[w->fbu_idx[i]].mh.u.fbu.seq)) {
 			w->cnt.drop_fbu_stale_seq++;
 			rte_pktmbuf_free(m);
 		} else {
-			w->cnt.fbu_accepted++;
-			to_ctrl(w, m, GW_EV_FBU_OK, tsc);
+			if (to_ctrl(w, m, GW_EV_FBU_OK, tsc))
+				w->cnt.fbu_accepted++;
+			else
+				w->cnt.drop_fbu_ring_full++; /* cannot happen: checked above */
 		}
 	}
 }

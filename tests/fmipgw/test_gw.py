@@ -415,11 +415,12 @@ def t_fuzz_replay(gw, mkcred, fmipctl, vectors):
             s["rx_packets"], len(frames)))
         fbu = sum(s[k] for k in ("fbu_accepted", "drop_fbu_no_hao", "drop_fbu_no_key",
                                  "drop_fbu_expired", "drop_fbu_bad_mac", "drop_fbu_stale_seq",
-                                 "drop_fbu_mac_input"))
+                                 "drop_fbu_mac_input", "drop_fbu_ring_full"))
         check(fbu == s["fbu_rx"], "FBU outcomes add up to fbu_rx (%d/%d)" % (fbu, s["fbu_rx"]))
         total = (s["drop_multiseg"] + s["drop_malformed"] + s["fbu_rx"] + s["ctrl_rtsolpr"] +
                  s["ctrl_cps"] + s["ctrl_nd"] + s["drop_policer_rtsolpr"] +
-                 s["drop_policer_cps"] + s["drop_policer_nd"] + s["pass_tx"] +
+                 s["drop_policer_cps"] + s["drop_policer_nd"] + s["drop_ring_full"] +
+                 s["pass_tx"] +
                  s["drop_tx_full"] + s["drop_pass"])
         # (control packets leaving through worker 0's queue are not counted in pass_tx)
         check(total == s["rx_packets"], "every frame has exactly one outcome (%d = %d)" % (
@@ -430,6 +431,40 @@ def t_fuzz_replay(gw, mkcred, fmipctl, vectors):
         check(s["rtsolpr_rx"] == s["ctrl_rtsolpr"] and s["fbu_events"] == s["fbu_accepted"],
               "control served everything queued to it")
         check(s["fbu_accepted"] == 0, "no mutated FBU accepted (no key was provisioned)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def t_small_ring(gw, mkcred, fmipctl, vectors):
+    """The smallest ring to control (64) and 3000 RtSolPr in the file: the worker outruns the
+    control lcore (SEND validation per RtSolPr), the ring fills, and every RtSolPr is counted
+    exactly once: queued (ctrl_rtsolpr) or dropped (drop_ring_full), never both."""
+    tmp = tempfile.mkdtemp()
+    try:
+        d = creds(tmp, mkcred, fmipctl)
+        f = os.path.join(tmp, "gw.conf")
+        open(f, "w").write(minimal(d, "pass_through = same\n[policer]\nrtsolpr_rate = 0\n"
+                                      "[rings]\nring_size = 64\n")
+                           .replace("mbufs = 2047", "mbufs = 8191"))
+        ref = read_pcap(os.path.join(vectors, "reference.pcap"))
+        n = 3000
+        inp, outp = os.path.join(tmp, "in.pcap"), os.path.join(tmp, "out.pcap")
+        write_pcap(inp, [ref[0]] * n)
+        js = os.path.join(tmp, "s.json")
+        r = subprocess.run([gw] + eal("fmipgw_t_ring",
+                                      "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (inp, outp)) +
+                           ["--", "--config", f, "--duration", "2", "--stats-json", js],
+                           capture_output=True, text=True, timeout=120)
+        check(r.returncode == 0, "small-ring run exits 0 (%s)" % r.stderr[-300:])
+        s = json.load(open(js))
+        check(s["rx_packets"] == n, "every frame received (%d)" % s["rx_packets"])
+        check(s["drop_ring_full"] > 0, "the ring filled (drop_ring_full %d)" % s["drop_ring_full"])
+        check(s["ctrl_rtsolpr"] + s["drop_ring_full"] + s["drop_policer_rtsolpr"] == n,
+              "each RtSolPr queued or dropped, once (%d + %d + %d = %d)" % (
+                  s["ctrl_rtsolpr"], s["drop_ring_full"], s["drop_policer_rtsolpr"], n))
+        check(0 < s["rtsolpr_rx"] <= s["ctrl_rtsolpr"],
+              "control served no more than was queued (%d <= %d)" % (s["rtsolpr_rx"],
+                                                                      s["ctrl_rtsolpr"]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -477,7 +512,8 @@ def main():
         return 0
     {"conf-keys": t_conf_keys, "conf-sample": t_conf_sample, "conf-errors": t_conf_errors,
      "doc-counters": t_doc_counters, "startup": t_startup, "pcap": t_pcap,
-     "fuzz-replay": t_fuzz_replay, "two-ports": t_two_ports}[cmd](*args)
+     "fuzz-replay": t_fuzz_replay, "two-ports": t_two_ports,
+     "small-ring": t_small_ring}[cmd](*args)
     for p in PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if failures:
