@@ -731,61 +731,80 @@ static void test_mh_errors(void **state)
 	assert_int_equal(decode_raw(buf, 40 + 32, &f), WIRE_E_BAD_LENGTH);
 }
 
+/* An FBU's IPv6 header and fixed part; options follow.  Returns the MH offset. */
+static size_t fbu_begin(struct wire_buf *w, size_t *ip6)
+{
+	size_t mh;
+	*w = wire_buf_make(buf, sizeof(buf));
+	*ip6 = wire_build_ip6(w, ref_fbu_pcoa_addr, ref_fbu_par_addr, WIRE_NH_MH, 64);
+	mh = wire_build_mh(w, WIRE_MH_FBU);
+	wire_put_be16(w, 1);
+	wire_put_u8(w, 0xc0);
+	wire_put_u8(w, 0);
+	wire_put_be16(w, 10);
+	return mh;
+}
+
+/* Finish the FBU (lengths, checksum) and decode it. */
+static int fbu_end_decode(struct wire_buf *w, size_t ip6, size_t mh)
+{
+	struct wire_frame f;
+	assert_int_equal(wire_mh_finish(w, mh), WIRE_OK);
+	assert_int_equal(wire_ip6_finish(w, ip6), WIRE_OK);
+	assert_int_equal(wire_mh_csum_finish(w, mh, ref_fbu_pcoa_addr, ref_fbu_par_addr), WIRE_OK);
+	return decode_raw(buf, w->len, &f);
+}
+
 static void test_mh_option_rules(void **state)
 {
 	(void)state;
-	struct wire_frame f;
 	struct wire_buf w;
 	size_t ip6, mh, ao;
 
 	/* Alt-CoA at 8n+4 instead of 8n+6 */
-	w = wire_buf_make(buf, sizeof(buf));
-	ip6 = wire_build_ip6(&w, ref_fbu_pcoa_addr, ref_fbu_par_addr, WIRE_NH_MH, 64);
-	mh = wire_build_mh(&w, WIRE_MH_FBU);
-	wire_put_be16(&w, 1);
-	wire_put_u8(&w, 0xc0);
-	wire_put_u8(&w, 0);
-	wire_put_be16(&w, 10);
+	mh = fbu_begin(&w, &ip6);
 	wire_mh_align(&w, mh, 8, 4);
 	wire_put_u8(&w, WIRE_MHOPT_ALTCOA);
 	wire_put_u8(&w, 16);
 	wire_put_bytes(&w, ref_fbu_ncoa_addr, 16);
 	wire_put_mhopt_badf(&w, mh, 0, 12, &ao);
-	assert_int_equal(wire_mh_finish(&w, mh), WIRE_OK);
-	assert_int_equal(wire_ip6_finish(&w, ip6), WIRE_OK);
-	assert_int_equal(wire_mh_csum_finish(&w, mh, ref_fbu_pcoa_addr, ref_fbu_par_addr), WIRE_OK);
-	assert_int_equal(decode_raw(buf, w.len, &f), WIRE_E_BAD_ALIGNMENT);
+	assert_int_equal(fbu_end_decode(&w, ip6, mh), WIRE_E_BAD_ALIGNMENT);
 
 	/* BADF followed by another option */
-	w = wire_buf_make(buf, sizeof(buf));
-	ip6 = wire_build_ip6(&w, ref_fbu_pcoa_addr, ref_fbu_par_addr, WIRE_NH_MH, 64);
-	mh = wire_build_mh(&w, WIRE_MH_FBU);
-	wire_put_be16(&w, 1);
-	wire_put_u8(&w, 0xc0);
-	wire_put_u8(&w, 0);
-	wire_put_be16(&w, 10);
+	mh = fbu_begin(&w, &ip6);
 	wire_put_mhopt_badf(&w, mh, 0, 12, &ao);
 	wire_put_mhopt_altcoa(&w, mh, ref_fbu_ncoa_addr);
-	assert_int_equal(wire_mh_finish(&w, mh), WIRE_OK);
-	assert_int_equal(wire_ip6_finish(&w, ip6), WIRE_OK);
-	assert_int_equal(wire_mh_csum_finish(&w, mh, ref_fbu_pcoa_addr, ref_fbu_par_addr), WIRE_OK);
-	assert_int_equal(decode_raw(buf, w.len, &f), WIRE_E_OPT_ORDER);
+	assert_int_equal(fbu_end_decode(&w, ip6, mh), WIRE_E_OPT_ORDER);
+
+	/* BADF followed by padding only: accepted (A20: octets after it are MACed as they are) */
+	mh = fbu_begin(&w, &ip6);
+	wire_put_mhopt_badf(&w, mh, 0, 12, &ao);
+	wire_put_u8(&w, WIRE_MHOPT_PADN);
+	wire_put_u8(&w, 6);
+	wire_put_zero(&w, 6);
+	assert_int_equal(fbu_end_decode(&w, ip6, mh), WIRE_OK);
 
 	/* two Alt-CoA options */
-	w = wire_buf_make(buf, sizeof(buf));
-	ip6 = wire_build_ip6(&w, ref_fbu_pcoa_addr, ref_fbu_par_addr, WIRE_NH_MH, 64);
-	mh = wire_build_mh(&w, WIRE_MH_FBU);
-	wire_put_be16(&w, 1);
-	wire_put_u8(&w, 0xc0);
-	wire_put_u8(&w, 0);
-	wire_put_be16(&w, 10);
+	mh = fbu_begin(&w, &ip6);
 	wire_put_mhopt_altcoa(&w, mh, ref_fbu_ncoa_addr);
 	wire_put_mhopt_altcoa(&w, mh, ref_fbu_ncoa_addr);
 	wire_put_mhopt_badf(&w, mh, 0, 12, &ao);
-	assert_int_equal(wire_mh_finish(&w, mh), WIRE_OK);
-	assert_int_equal(wire_ip6_finish(&w, ip6), WIRE_OK);
-	assert_int_equal(wire_mh_csum_finish(&w, mh, ref_fbu_pcoa_addr, ref_fbu_par_addr), WIRE_OK);
-	assert_int_equal(decode_raw(buf, w.len, &f), WIRE_E_DUPLICATE);
+	assert_int_equal(fbu_end_decode(&w, ip6, mh), WIRE_E_DUPLICATE);
+
+	/* MH IPv6 Address option at 8n+2 instead of 8n+4, and with Option-Code 5 */
+	mh = fbu_begin(&w, &ip6);
+	wire_mh_align(&w, mh, 8, 2);
+	wire_put_u8(&w, WIRE_MHOPT_IPADDR);
+	wire_put_u8(&w, 18);
+	wire_put_u8(&w, 1);
+	wire_put_u8(&w, 128);
+	wire_put_bytes(&w, ref_fbu_ncoa_addr, 16);
+	wire_put_mhopt_badf(&w, mh, 0, 12, &ao);
+	assert_int_equal(fbu_end_decode(&w, ip6, mh), WIRE_E_BAD_ALIGNMENT);
+	mh = fbu_begin(&w, &ip6);
+	wire_put_mhopt_ipaddr(&w, mh, 5, 128, ref_fbu_ncoa_addr);
+	wire_put_mhopt_badf(&w, mh, 0, 12, &ao);
+	assert_int_equal(fbu_end_decode(&w, ip6, mh), WIRE_E_BAD_VALUE);
 }
 
 static void test_badf_short_length_form(void **state)
