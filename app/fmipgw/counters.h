@@ -16,58 +16,60 @@
 
 #include "wire.h"
 
-#define GW_COUNTERS(X)                                                                           \
-	/* fast path: every frame */                                                             \
-	X(rx_packets, "packets", "frames received by workers")                                   \
-	X(rx_bursts, "bursts", "non-empty RX bursts")                                            \
-	X(drop_multiseg, "packets", "dropped: chained mbuf (the fast path reads one segment)")   \
-	X(drop_malformed, "packets", "dropped: lib/wire refused the frame (sum of malformed_*)") \
-	/* FBUs to a PAR address */                                                              \
-	X(fbu_rx, "packets", "FBUs addressed to a PAR address")                                  \
-	X(fbu_accepted, "packets", "FBUs whose authenticator verified with a newer sequence")    \
-	X(drop_fbu_no_hao, "packets", "dropped: FBU without Home Address option (A23)")          \
-	X(drop_fbu_no_key, "packets", "dropped: no handover key for the PCoA")                   \
-	X(drop_fbu_expired, "packets", "dropped: the PCoA's key is past its lifetime (A13)")     \
-	X(drop_fbu_bad_mac, "packets", "dropped: authenticator does not verify (forged)")        \
-	X(drop_fbu_stale_seq, "packets", "dropped: sequence not newer than the last (A14)")      \
-	X(drop_fbu_mac_input, "packets", "dropped: MAC input could not be formed")               \
-	X(drop_fbu_ring_full, "packets",                                                         \
-	  "dropped: verified FBU, ring to control full (sequence not consumed)")                 \
-	/* traffic for the control lcore */                                                      \
-	X(ctrl_rtsolpr, "packets", "RtSolPr queued to the control lcore")                        \
-	X(ctrl_cps, "packets", "CPS queued to the control lcore")                                \
-	X(ctrl_nd, "packets", "other ND/SEND/MH messages for the router queued to control")      \
-	X(drop_policer_rtsolpr, "packets", "dropped: RtSolPr over the policer rate")             \
-	X(drop_policer_cps, "packets", "dropped: CPS over the policer rate")                     \
-	X(drop_policer_nd, "packets", "dropped: other control traffic over the policer rate")    \
-	X(drop_ring_full, "packets", "dropped: ring to control full (not FBUs; not ctrl_*)")     \
-	/* everything else */                                                                    \
-	X(pass_tx, "packets", "passed through (pass_through = same/other)")                      \
-	X(drop_pass, "packets", "dropped: not for the gateway and pass_through = drop")          \
-	X(drop_tx_full, "packets", "dropped: TX queue full")                                     \
-	/* control lcore */                                                                      \
-	X(rtsolpr_rx, "packets", "RtSolPr served by the control lcore")                          \
-	X(keys_provisioned, "keys", "new handover keys committed to the key table")              \
-	X(keys_existing, "keys", "RtSolPr answered with the CGA's existing key")                 \
-	X(keys_commit_failed, "keys", "key commits refused by the key table (full, error)")      \
-	X(rtsolpr_refused, "packets", "RtSolPr that provisioned no key (lib/hk reason != ok)")   \
-	X(rtsolpr_send_failed, "packets", "RtSolPr that failed SEND validation")                 \
-	X(rtsolpr_unserved, "packets", "RtSolPr dropped: this build has no lib/hk")              \
-	X(rtsolpr_reply_suppressed, "packets", "failure replies not sent: A19 rate limit")       \
-	X(prrtadv_tx, "packets", "PrRtAdv sent")                                                 \
-	X(cps_rx, "packets", "CPS served by the control lcore")                                  \
-	X(cpa_tx, "packets", "CPA sent")                                                         \
-	X(cps_refused, "packets",                                                                \
-	  "CPS answered with nothing (rate limit, error, no lib/send CPA)")                      \
-	X(nd_rx, "packets", "other ND/SEND/MH messages received by control (counted, dropped)")  \
-	X(fbu_events, "events", "accepted-FBU events received by control")                       \
-	X(fbu_check_ok, "events", "accepted FBUs that passed lib/hk's FBU checks")               \
-	X(fbu_check_failed, "events", "accepted FBUs refused by lib/hk's FBU checks")            \
-	X(ctrl_tx_failed, "packets", "control packets not sent (no mbuf, TX full, too long)")    \
-	X(keys_expired, "keys", "keys removed by the expiry sweep")                              \
-	X(rtsolpr_cycles, "TSC ticks", "control lcore time spent in lib/hk serving RtSolPr")     \
-	X(cps_cycles, "TSC ticks", "control lcore time spent in lib/send answering CPS")         \
-	X(reloads, "events", "configuration reloads applied (SIGHUP)")                           \
+#define GW_COUNTERS(X)                                                                            \
+	/* fast path: every frame */                                                              \
+	X(rx_packets, "packets", "frames received by workers")                                    \
+	X(rx_bursts, "bursts", "non-empty RX bursts")                                             \
+	X(drop_multiseg, "packets", "dropped: chained mbuf (the fast path reads one segment)")    \
+	X(drop_malformed, "packets", "dropped: lib/wire refused the frame (sum of malformed_*)")  \
+	/* FBUs to a PAR address */                                                               \
+	X(fbu_rx, "packets", "FBUs addressed to a PAR address")                                   \
+	X(fbu_accepted, "packets", "FBUs whose authenticator verified with a newer sequence")     \
+	X(drop_fbu_no_hao, "packets", "dropped: FBU without Home Address option (A23)")           \
+	X(drop_fbu_no_key, "packets", "dropped: no handover key for the PCoA")                    \
+	X(drop_fbu_expired, "packets", "dropped: the PCoA's key is past its lifetime (A13)")      \
+	X(drop_fbu_bad_mac, "packets", "dropped: authenticator does not verify (forged)")         \
+	X(drop_fbu_stale_seq, "packets", "dropped: sequence not newer than the last (A14)")       \
+	X(drop_fbu_mac_input, "packets", "dropped: MAC input could not be formed")                \
+	X(drop_fbu_ring_full, "packets",                                                          \
+	  "dropped: verified FBU, ring to control full (sequence not consumed)")                  \
+	/* traffic for the control lcore */                                                       \
+	X(ctrl_rtsolpr, "packets", "RtSolPr queued to the control lcore")                         \
+	X(ctrl_cps, "packets", "CPS queued to the control lcore")                                 \
+	X(ctrl_nd, "packets", "other ND/SEND/MH messages for the router queued to control")       \
+	X(drop_policer_rtsolpr, "packets", "dropped: RtSolPr over the policer rate")              \
+	X(drop_policer_cps, "packets", "dropped: CPS over the policer rate")                      \
+	X(drop_policer_nd, "packets", "dropped: other control traffic over the policer rate")     \
+	X(drop_ring_full, "packets", "dropped: ring to control full (not FBUs; not ctrl_*)")      \
+	/* everything else */                                                                     \
+	X(pass_tx, "packets", "passed through (pass_through = same/other)")                       \
+	X(drop_pass, "packets", "dropped: not for the gateway and pass_through = drop")           \
+	X(drop_tx_full, "packets", "dropped: TX queue full")                                      \
+	/* control lcore */                                                                       \
+	X(rtsolpr_rx, "packets", "RtSolPr served by the control lcore")                           \
+	X(keys_provisioned, "keys", "new handover keys committed to the key table")               \
+	X(keys_existing, "keys", "RtSolPr answered with the CGA's existing key")                  \
+	X(keys_commit_failed, "keys", "key commits refused by the key table (full, error)")       \
+	X(rtsolpr_refused, "packets", "RtSolPr that provisioned no key (lib/hk reason != ok)")    \
+	X(rtsolpr_send_failed, "packets", "RtSolPr that failed SEND validation")                  \
+	X(rtsolpr_unserved, "packets", "RtSolPr dropped: this build has no lib/hk")               \
+	X(rtsolpr_reply_suppressed, "packets", "failure replies not sent: A19 rate limit")        \
+	X(prrtadv_tx, "packets", "PrRtAdv sent (to the PMD, or to the return ring)")              \
+	X(cps_rx, "packets", "CPS served by the control lcore")                                   \
+	X(cpa_tx, "packets", "CPA sent (to the PMD, or to the return ring)")                      \
+	X(cps_refused, "packets",                                                                 \
+	  "CPS answered with nothing (rate limit, error, no lib/send CPA)")                       \
+	X(nd_rx, "packets", "other ND/SEND/MH messages received by control (counted, dropped)")   \
+	X(fbu_events, "events", "accepted-FBU events received by control")                        \
+	X(fbu_check_ok, "events", "accepted FBUs that passed lib/hk's FBU checks")                \
+	X(fbu_check_failed, "events", "accepted FBUs refused by lib/hk's FBU checks")             \
+	X(ctrl_tx_failed, "packets", "control packets not sent (no mbuf, TX full, too long)")     \
+	X(ctrl_ret_tx, "packets", "control packets worker 0 sent from the return ring")           \
+	X(ctrl_ret_tx_failed, "packets", "return-ring packets worker 0 could not send (TX full)") \
+	X(keys_expired, "keys", "keys removed by the expiry sweep")                               \
+	X(rtsolpr_cycles, "TSC ticks", "control lcore time spent in lib/hk serving RtSolPr")      \
+	X(cps_cycles, "TSC ticks", "control lcore time spent in lib/send answering CPS")          \
+	X(reloads, "events", "configuration reloads applied (SIGHUP)")                            \
 	X(reload_errors, "events", "configuration reloads refused (the old values stay)")
 
 struct gw_counters {

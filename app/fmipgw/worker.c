@@ -205,8 +205,11 @@ static void ret_ring_tx(struct gw_worker *w)
 	unsigned n = rte_ring_sc_dequeue_burst(w->gw->ret_ring, (void **)ms, 32, NULL);
 
 	for (unsigned i = 0; i < n; i++) {
-		if (rte_eth_tx_burst(ms[i]->port, w->txq, &ms[i], 1) != 1) {
-			w->cnt.drop_tx_full++;
+		/* control's packets: their own counters, not the RX outcomes of worker traffic */
+		if (rte_eth_tx_burst(ms[i]->port, w->txq, &ms[i], 1) == 1) {
+			w->cnt.ctrl_ret_tx++;
+		} else {
+			w->cnt.ctrl_ret_tx_failed++;
 			rte_pktmbuf_free(ms[i]);
 		}
 	}

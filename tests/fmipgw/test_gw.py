@@ -306,6 +306,11 @@ def t_pcap(gw, mkcred, fmipctl, vectors):
                "fbu_accepted": 0, "pass_tx": 3, "drop_malformed": 0}
         got = {k: s.get(k) for k in exp}
         check(got == exp, "counters %s" % got)
+        # net_pcap has one TX queue: the PrRtAdv left through worker 0 (return ring), counted
+        # as control traffic, not as a worker TX drop
+        ret = {k: s.get(k) for k in ("ctrl_ret_tx", "ctrl_ret_tx_failed", "drop_tx_full")}
+        check(ret == {"ctrl_ret_tx": 1, "ctrl_ret_tx_failed": 0, "drop_tx_full": 0},
+              "return ring: one control packet sent by worker 0 %s" % ret)
         out = read_pcap(outp)
         check(len(out) == 4, "out.pcap has 4 frames (%d)" % len(out))
         router_pub = P.load_key(d + "/router.key.pem").public_key()
