@@ -25,6 +25,7 @@
 	/* FBUs to a PAR address */                                                               \
 	X(fbu_rx, "packets", "FBUs addressed to a PAR address")                                   \
 	X(fbu_accepted, "packets", "FBUs whose authenticator verified with a newer sequence")     \
+	X(drop_fbu_spi, "packets", "dropped: FBU whose BADF SPI is not 0 (L1)")                   \
 	X(drop_fbu_no_hao, "packets", "dropped: FBU without Home Address option (A23)")           \
 	X(drop_fbu_no_key, "packets", "dropped: no handover key for the PCoA")                    \
 	X(drop_fbu_expired, "packets", "dropped: the PCoA's key is past its lifetime (A13)")      \

@@ -258,6 +258,13 @@ static void rx_burst(struct gw_worker *w, uint16_t port, uint16_t burst)
 			if (!gw_is_par(cfg, f->ip.dst))
 				break;
 			w->cnt.fbu_rx++;
+			if (f->mh.badf.spi != 0) {
+				/* L1 (docs/protocol-decisions.md): SPI 0 is the SEND-based
+				 * handover key's (RFC 5568 §6.4.5); no other SA exists here */
+				w->cnt.drop_fbu_spi++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
 			if (f->ip.hao == NULL) {
 				w->cnt.drop_fbu_no_hao++; /* A23: the key is named by the PCoA */
 				rte_pktmbuf_free(m);

@@ -283,7 +283,7 @@ MAC_ALG = {0: (hashlib.sha1, 12), 1: (hashlib.sha256, 16)}
 
 
 def fbu(pcoa, ncoa, par, key, at, seq, from_par_link=True, lifetime=10, forge=False,
-        hao=None, flags=0xC0):
+        hao=None, flags=0xC0, spi=0):
     """An FBU (IPv6, no L2) with a Home Address option (A23) and a BADF (A3 long form, A20).
     From the PAR's link: source PCoA and an Alternate CoA option; from the NAR's: source NCoA.
     MAC input (A2, A12): NCoA || PAR || the MH with checksum zero and the authenticator
@@ -302,7 +302,7 @@ def fbu(pcoa, ncoa, par, key, at, seq, from_par_link=True, lifetime=10, forge=Fa
         mh += b"\x00"
     elif pad > 1:
         mh += bytes([1, pad - 2]) + b"\0" * (pad - 2)
-    mh += bytes([21, 4 + tlen]) + b"\0\0\0\0"
+    mh += bytes([21, 4 + tlen]) + struct.pack("!I", spi)
     mh[1] = (len(mh) + tlen) // 8 - 1
     mac_in = ncoa + par + bytes(mh)
     tag = os.urandom(tlen) if forge else hmac.new(key, mac_in, alg).digest()[:tlen]

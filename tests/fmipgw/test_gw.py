@@ -420,7 +420,8 @@ def t_fuzz_replay(gw, mkcred, fmipctl, vectors):
             s["rx_packets"], len(frames)))
         fbu = sum(s[k] for k in ("fbu_accepted", "drop_fbu_no_hao", "drop_fbu_no_key",
                                  "drop_fbu_expired", "drop_fbu_bad_mac", "drop_fbu_stale_seq",
-                                 "drop_fbu_mac_input", "drop_fbu_ring_full"))
+                                 "drop_fbu_mac_input", "drop_fbu_ring_full",
+                                 "drop_fbu_spi"))
         check(fbu == s["fbu_rx"], "FBU outcomes add up to fbu_rx (%d/%d)" % (fbu, s["fbu_rx"]))
         total = (s["drop_multiseg"] + s["drop_malformed"] + s["fbu_rx"] + s["ctrl_rtsolpr"] +
                  s["ctrl_cps"] + s["ctrl_nd"] + s["drop_policer_rtsolpr"] +
@@ -474,6 +475,46 @@ def t_small_ring(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def run_frames(gw, tmp, conf_text, frames, prefix, duration="1"):
+    """Replay frames through one net_pcap port; returns (returncode, stats, out frames)."""
+    f = os.path.join(tmp, "gw.conf")
+    open(f, "w").write(conf_text)
+    inp, outp = os.path.join(tmp, "in.pcap"), os.path.join(tmp, "out.pcap")
+    write_pcap(inp, frames)
+    js = os.path.join(tmp, "s.json")
+    if os.path.exists(js):
+        os.unlink(js)
+    r = subprocess.run([gw] + eal(prefix, "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (inp, outp)) +
+                       ["--", "--config", f, "--duration", duration, "--stats-json", js],
+                       capture_output=True, text=True, timeout=120)
+    s = json.load(open(js)) if os.path.exists(js) else {}
+    return r.returncode, s, (read_pcap(outp) if os.path.exists(outp) else [])
+
+
+MN_MAC, GW_MAC = bytes.fromhex("020000000001"), bytes.fromhex("020000000002")
+
+
+def t_classify(gw, mkcred, fmipctl, vectors):
+    """Fast-path classification: BADF SPI (L1)."""
+    tmp = tempfile.mkdtemp()
+    try:
+        d = creds(tmp, mkcred, fmipctl)
+        a = lambda t: socket.inet_pton(socket.AF_INET6, t)  # noqa: E731
+        pcoa, ncoa, par = a("2003::10"), a("2003::11"), a("2003::1")
+        key = bytes(range(20))
+        good = P.fbu(pcoa, ncoa, par, key, 0, 1)[0]
+        bad = P.fbu(pcoa, ncoa, par, key, 0, 2, spi=0x100)[0]
+        frames = [P.eth(GW_MAC, MN_MAC, p) for p in (good, bad)]
+        rc, s, _ = run_frames(gw, tmp, minimal(d), frames, "fmipgw_t_spi")
+        got = {k: s.get(k) for k in ("fbu_rx", "drop_fbu_spi", "drop_fbu_no_key",
+                                     "drop_malformed")}
+        check(rc == 0 and got == {"fbu_rx": 2, "drop_fbu_spi": 1, "drop_fbu_no_key": 1,
+                                  "drop_malformed": 0},
+              "FBU with SPI != 0 dropped before the key lookup (L1) %s" % got)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def t_two_ports(gw, mkcred, fmipctl, vectors):
     """Two net_pcap ports, pass_through = other: traffic not for the gateway leaves by the other
     port unchanged; the gateway's own answers leave by the port the request came in."""
@@ -518,7 +559,7 @@ def main():
     {"conf-keys": t_conf_keys, "conf-sample": t_conf_sample, "conf-errors": t_conf_errors,
      "doc-counters": t_doc_counters, "startup": t_startup, "pcap": t_pcap,
      "fuzz-replay": t_fuzz_replay, "two-ports": t_two_ports,
-     "small-ring": t_small_ring}[cmd](*args)
+     "small-ring": t_small_ring, "classify": t_classify}[cmd](*args)
     for p in PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if failures:
