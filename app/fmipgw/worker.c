@@ -33,12 +33,27 @@ bool gw_is_par(const struct gw_config *cfg, const uint8_t a[16])
 	return false;
 }
 
-/* Addressed to the router: its link-local address, a PAR address, all-routers, or any
- * multicast (solicited-node, all-nodes) on the access link. */
+/* a is the solicited-node multicast group (ff02::1:ffXX:XXXX) of u */
+static inline bool is_sol_node_of(const uint8_t a[16], const uint8_t u[16])
+{
+	static const uint8_t pfx[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
+
+	return memcmp(a, pfx, 13) == 0 && memcmp(a + 13, u + 13, 3) == 0;
+}
+
+/* Addressed to the router: its link-local address, a PAR address, all-routers, or the
+ * solicited-node group of one of these.  Other multicast (all-nodes, hosts' solicited-node
+ * groups: DAD, address resolution, upstream RAs) is not the router's: it passes through. */
 bool gw_is_router_dst(const struct gw_config *cfg, const uint8_t ll[16], const uint8_t a[16])
 {
-	return a[0] == 0xff || memcmp(a, ll, 16) == 0 || memcmp(a, all_routers, 16) == 0 ||
-	       gw_is_par(cfg, a);
+	if (a[0] != 0xff)
+		return memcmp(a, ll, 16) == 0 || gw_is_par(cfg, a);
+	if (memcmp(a, all_routers, 16) == 0 || is_sol_node_of(a, ll))
+		return true;
+	for (unsigned i = 0; i < cfg->n_par; i++)
+		if (is_sol_node_of(a, cfg->par[i]))
+			return true;
+	return false;
 }
 
 void worker_set_policer(struct gw_worker *w, const struct gw_config *cfg, uint64_t hz)

@@ -495,7 +495,7 @@ MN_MAC, GW_MAC = bytes.fromhex("020000000001"), bytes.fromhex("020000000002")
 
 
 def t_classify(gw, mkcred, fmipctl, vectors):
-    """Fast-path classification: BADF SPI (L1)."""
+    """Fast-path classification: BADF SPI (L1); which multicast is the router's."""
     tmp = tempfile.mkdtemp()
     try:
         d = creds(tmp, mkcred, fmipctl)
@@ -511,6 +511,22 @@ def t_classify(gw, mkcred, fmipctl, vectors):
         check(rc == 0 and got == {"fbu_rx": 2, "drop_fbu_spi": 1, "drop_fbu_no_key": 1,
                                   "drop_malformed": 0},
               "FBU with SPI != 0 dropped before the key lookup (L1) %s" % got)
+        # multicast ND: only the router's groups go to control, hosts' groups pass through
+        def ns(src, dst, target):
+            icmp = bytes([135, 0, 0, 0, 0, 0, 0, 0]) + target
+            return P.eth(bytes.fromhex("3333") + dst[12:], MN_MAC,
+                         P.ip6_hdr(src, dst, 58, len(icmp)) + P.finish_icmp(src, dst, icmp))
+        unspec = bytes(16)
+        host = a("2003::42")
+        frames = [ns(unspec, a("ff02::1:ff00:42"), host),  # a host's DAD
+                  ns(pcoa, a("ff02::1:ff00:1"), par)]  # resolution of the PAR address
+        rc, s, out = run_frames(gw, tmp, minimal(d, "pass_through = same\n[policer]\n"
+                                                 "nd_rate = 0\n"), frames, "fmipgw_t_mc")
+        got = {k: s.get(k) for k in ("rx_packets", "ctrl_nd", "pass_tx", "drop_malformed")}
+        check(rc == 0 and got == {"rx_packets": 2, "ctrl_nd": 1, "pass_tx": 1,
+                                  "drop_malformed": 0} and frames[0] in out,
+              "a host's DAD NS passes through, an NS to the PAR's solicited-node group goes "
+              "to control %s" % got)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -114,6 +114,12 @@ static void classification(void **state)
 	static const uint8_t sol_node[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff, [15] = 7 };
 	static const uint8_t mn[16] = { 0x20, 0x03, [15] = 0x42 };
 	static const uint8_t other_ll[16] = { 0xfe, 0x80, [15] = 8 };
+	/* solicited-node group of the PAR address 2003::1 */
+	static const uint8_t sol_par[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff, [15] = 1 };
+	/* a host's DAD / address resolution, an upstream RA to all-nodes, another group */
+	static const uint8_t sol_host[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff, [15] = 0x42 };
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t mld_group[16] = { 0xff, 0x05, [15] = 2 };
 
 	(void)state;
 	memcpy(cfg.par[0], par, 16);
@@ -126,6 +132,10 @@ static void classification(void **state)
 	assert_true(gw_is_router_dst(&cfg, ll, sol_node));
 	assert_false(gw_is_router_dst(&cfg, ll, mn));
 	assert_false(gw_is_router_dst(&cfg, ll, other_ll));
+	assert_true(gw_is_router_dst(&cfg, ll, sol_par));
+	assert_false(gw_is_router_dst(&cfg, ll, sol_host));
+	assert_false(gw_is_router_dst(&cfg, ll, all_nodes));
+	assert_false(gw_is_router_dst(&cfg, ll, mld_group));
 }
 
 int main(void)
