@@ -718,13 +718,18 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 		}
 		if (ap) {
 			struct hk_ap *a = &cfg->aps[cfg->n_aps];
-			static const uint8_t z6[6];
+			static const uint8_t z6[6], z16[16];
 
 			if (memcmp(a->ap_lla, z6, 6) == 0)
 				FAIL(find_line(file, sec, NULL), "[%s] needs lla", sec);
-			if (a->kind == HK_AP_NAR && a->nar_prefix_len == 0)
+			if (a->kind == HK_AP_NAR &&
+			    (a->nar_prefix_len == 0 || memcmp(a->nar_lla, z6, 6) == 0 ||
+			     memcmp(a->nar_addr, z16, 16) == 0))
 				FAIL(find_line(file, sec, NULL),
-				     "[%s] kind = nar needs nar_addr, nar_lla and nar_prefix", sec);
+				     "[%s] kind = nar needs nar_addr, nar_lla and nar_prefix (none "
+				     "of "
+				     "them all zero: the PrRtAdv would carry them)",
+				     sec);
 			cfg->n_aps++;
 		}
 	}

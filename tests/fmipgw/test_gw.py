@@ -135,6 +135,12 @@ def t_conf_errors(gw, mkcred, fmipctl):
             ("bad at_map", base + "[mac]\nat_map = 0:md5:12\n", n + 2, "unknown algorithm 'md5'"),
             ("tag too long", base + "[mac]\nat_map = 0:hmac-sha1:21\n", n + 2, "tag length 21"),
             ("bad ap", base + "[ap.x]\nkind = nar\n", n + 1, "needs lla"),
+            ("nar without nar_addr", base + "[ap.x]\nlla = 02:00:00:00:00:0a\nkind = nar\n"
+             "nar_lla = 02:00:00:00:00:0b\nnar_prefix = 2004::/64\n", n + 1,
+             "kind = nar needs nar_addr"),
+            ("nar without nar_lla", base + "[ap.x]\nlla = 02:00:00:00:00:0a\nkind = nar\n"
+             "nar_addr = 2004::1\nnar_prefix = 2004::/64\n", n + 1,
+             "kind = nar needs nar_addr"),
             ("no par", base.replace("addresses = 2003::1", "addresses ="),
              base.split("\n").index("[par]") + 1, "at least one PAR address"),
             ("missing cert", base.replace("router.chain.pem", "nope.pem"), 4, "cert_file"),
