@@ -641,16 +641,40 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 			 errno ? strerror(errno) : "not a regular file");
 		goto fail;
 	}
-	/* rte_cfgfile skips some malformed lines silently: refuse them first, with their line */
+	/* rte_cfgfile skips some malformed lines silently and cuts long ones (names at
+	 * CFG_NAME_LEN - 1, values at CFG_VALUE_LEN - 1, lines at its read buffer): refuse them
+	 * first, with their line */
 	{
 		FILE *f = fopen(file, "r");
 		char buf[1024];
 		unsigned n = 0, bad = 0;
+		const char *why = "syntax error (expected [section] or key = value)";
+		/* rte_cfgfile_load() reads lines with fgets into CFG_NAME_LEN + CFG_VALUE_LEN + 4
+		 */
+		const size_t max_line = CFG_NAME_LEN + CFG_VALUE_LEN + 2;
+		static char msg[128];
 
 		while (f != NULL && fgets(buf, sizeof(buf), f) != NULL) {
-			char *s = trim(buf);
+			size_t len = strlen(buf);
+			bool nl = len > 0 && buf[len - 1] == '\n';
+			char *s = NULL, *eq;
 
 			n++;
+			if (!nl && !feof(f)) {
+				snprintf(msg, sizeof(msg), "line longer than %zu characters",
+					 max_line);
+				why = msg;
+				bad = n;
+				break;
+			}
+			if ((nl ? len - 1 : len) > max_line) {
+				snprintf(msg, sizeof(msg), "line longer than %zu characters",
+					 max_line);
+				why = msg;
+				bad = n;
+				break;
+			}
+			s = trim(buf);
 			if (*s == '\0' || *s == ';' || *s == '#')
 				continue;
 			if ((*s == '[' && strchr(s, ']') == NULL) ||
@@ -658,11 +682,42 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 				bad = n;
 				break;
 			}
+			if (*s == '[') {
+				if ((size_t)(strchr(s, ']') - s - 1) >= CFG_NAME_LEN) {
+					snprintf(msg, sizeof(msg),
+						 "section name longer than %d characters",
+						 CFG_NAME_LEN - 1);
+					why = msg;
+					bad = n;
+					break;
+				}
+				continue;
+			}
+			eq = strchr(s, '=');
+			*eq = '\0';
+			if (strlen(trim(s)) >= CFG_NAME_LEN) {
+				snprintf(msg, sizeof(msg), "key name longer than %d characters",
+					 CFG_NAME_LEN - 1);
+				why = msg;
+				bad = n;
+				break;
+			}
+			if (strchr(eq + 1, ';') != NULL)
+				*strchr(eq + 1, ';') = '\0'; /* rte_cfgfile drops comments */
+			if (strlen(trim(eq + 1)) >= CFG_VALUE_LEN) {
+				snprintf(
+				    msg, sizeof(msg),
+				    "value longer than %d characters (rte_cfgfile would cut it)",
+				    CFG_VALUE_LEN - 1);
+				why = msg;
+				bad = n;
+				break;
+			}
 		}
 		if (f != NULL)
 			fclose(f);
 		if (bad)
-			FAIL(bad, "syntax error (expected [section] or key = value)");
+			FAIL(bad, "%s", why);
 	}
 	cf = rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES);
 	if (cf == NULL)

@@ -114,6 +114,11 @@ def t_conf_sample(gw, conf, mkcred, fmipctl):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+V256 = ",".join(["2003:0000:0000:0000:0000:0000:0000:%04x" % i for i in range(1, 7)] +
+               ["2003:0:0:0::abcd"])
+assert len(V256) == 256
+
+
 def t_conf_errors(gw, mkcred, fmipctl):
     tmp = tempfile.mkdtemp()
     try:
@@ -141,6 +146,19 @@ def t_conf_errors(gw, mkcred, fmipctl):
             ("nar without nar_lla", base + "[ap.x]\nlla = 02:00:00:00:00:0a\nkind = nar\n"
              "nar_addr = 2004::1\nnar_prefix = 2004::/64\n", n + 1,
              "kind = nar needs nar_addr"),
+            ("value of 256+ characters", base.replace(
+                "addresses = 2003::1", "addresses = " + ",".join(
+                    ["2003:0000:0000:0000:0000:0000:0000:%04x" % i for i in range(1, 8)])),
+             base.split("\n").index("addresses = 2003::1") + 1, "value longer than 255"),
+            # cut at 255 by rte_cfgfile, the last address would silently become ...::abc
+            ("value of exactly 256 characters",
+             base.replace("addresses = 2003::1", "addresses = " + V256),
+             base.split("\n").index("addresses = 2003::1") + 1, "value longer than 255"),
+            ("key name of 64 characters", base + "[keys]\n" + "k" * 64 + " = 1\n", n + 2,
+             "key name longer than 63"),
+            ("line too long", base + "; " + "x" * 400 + "\n", n + 1, "line longer than 322"),
+            ("section name of 64 characters", base + "[ap." + "n" * 61 + "]\n", n + 1,
+             "section name longer than 63"),
             ("no par", base.replace("addresses = 2003::1", "addresses ="),
              base.split("\n").index("[par]") + 1, "at least one PAR address"),
             ("missing cert", base.replace("router.chain.pem", "nope.pem"), 4, "cert_file"),
