@@ -297,17 +297,15 @@ static void count_keys(struct gw_ctrl *c)
 
 /* ---- init / loop ----------------------------------------------------------------------------- */
 
-int ctrl_init(struct gw *gw, struct gw_ctrl *c, char *err, size_t errlen)
+int gw_creds_check(struct gw_config *cfg, struct send_creds *creds, struct send_trust **trust,
+		   char *err, size_t errlen)
 {
-	struct gw_config *cfg = &gw->cfg;
 	char e[256];
 	int rc;
 
-	c->gw = gw;
-	c->pool = gw->pool;
-	rc =
-	    send_creds_load(&c->creds, cfg->key_file, cfg->params_file[0] ? cfg->params_file : NULL,
-			    cfg->cert_file[0] ? cfg->cert_file : NULL, e, sizeof(e));
+	*trust = NULL;
+	rc = send_creds_load(creds, cfg->key_file, cfg->params_file[0] ? cfg->params_file : NULL,
+			     cfg->cert_file[0] ? cfg->cert_file : NULL, e, sizeof(e));
 	if (rc != SEND_R_OK) {
 		snprintf(err, errlen, "%s:%u: [router] credentials: %s (%s)", cfg->file,
 			 config_key_line(cfg, "router", "key_file"), e, send_strerror(rc));
@@ -316,38 +314,53 @@ int ctrl_init(struct gw *gw, struct gw_ctrl *c, char *err, size_t errlen)
 	if (!cfg->has_router_addr) {
 		static const uint8_t fe80_1[16] = { 0xfe, 0x80, [15] = 1 };
 
-		memcpy(cfg->router_addr, c->creds.params ? c->creds.addr : fe80_1, 16);
+		memcpy(cfg->router_addr, creds->params ? creds->addr : fe80_1, 16);
 	}
-	if (c->creds.cert != NULL &&
-	    !send_cert_covers(c->creds.cert, cfg->prefixes, cfg->n_prefixes)) {
+	if (creds->cert != NULL && !send_cert_covers(creds->cert, cfg->prefixes, cfg->n_prefixes)) {
 		snprintf(err, errlen,
 			 "%s:%u: [router] prefixes are not all inside the RFC 3779 blocks of "
 			 "cert_file %s: issue a certificate covering them "
 			 "(conf/make-credentials.sh)",
 			 cfg->file, config_key_line(cfg, "router", "prefixes"), cfg->cert_file);
-		return -1;
+		goto fail;
 	}
 	if (cfg->anchor_file[0] != '\0') {
-		c->trust = send_trust_load(cfg->anchor_file, e, sizeof(e));
-		if (c->trust == NULL || send_trust_count(c->trust) == 0) {
+		*trust = send_trust_load(cfg->anchor_file, e, sizeof(e));
+		if (*trust == NULL || send_trust_count(*trust) == 0) {
 			snprintf(err, errlen, "%s:%u: [router] anchor_file %s: %s", cfg->file,
 				 config_key_line(cfg, "router", "anchor_file"), cfg->anchor_file,
-				 c->trust ? "no certificate" : e);
-			return -1;
+				 *trust ? "no certificate" : e);
+			goto fail;
 		}
-		if (c->creds.cert != NULL) {
-			rc = send_path_verify(c->trust, c->creds.cert, c->creds.chain,
-					      cfg->prefixes, cfg->n_prefixes);
+		if (creds->cert != NULL) {
+			rc = send_path_verify(*trust, creds->cert, creds->chain, cfg->prefixes,
+					      cfg->n_prefixes);
 			if (rc != SEND_R_OK) {
 				snprintf(err, errlen,
 					 "%s:%u: [router] cert_file %s does not validate to "
 					 "anchor_file %s: %s",
 					 cfg->file, config_key_line(cfg, "router", "cert_file"),
 					 cfg->cert_file, cfg->anchor_file, send_strerror(rc));
-				return -1;
+				goto fail;
 			}
 		}
 	}
+	return 0;
+fail:
+	send_trust_free(*trust);
+	*trust = NULL;
+	send_creds_free(creds);
+	return -1;
+}
+
+int ctrl_init(struct gw *gw, struct gw_ctrl *c, char *err, size_t errlen)
+{
+	struct gw_config *cfg = &gw->cfg;
+
+	c->gw = gw;
+	c->pool = gw->pool;
+	if (gw_creds_check(cfg, &c->creds, &c->trust, err, errlen) < 0)
+		return -1;
 	memset(&c->cpa, 0, sizeof(c->cpa));
 	c->cpa.creds = &c->creds;
 	c->cpa.anchor = c->trust ? send_trust_get(c->trust, 0) : NULL;

@@ -266,6 +266,11 @@ bool gw_is_par(const struct gw_config *cfg, const uint8_t a[16]);
 bool gw_is_router_dst(const struct gw_config *cfg, const uint8_t ll[16], const uint8_t a[16]);
 
 /* control.c */
+/* EAL-free credential checks (--check and ctrl_init): load the router's credentials, default
+ * router_addr from them, the certificate covers [router] prefixes, the path leads to the
+ * anchor.  0 (creds and *trust to be freed by the caller) or -1 with "file:line: what". */
+int gw_creds_check(struct gw_config *cfg, struct send_creds *creds, struct send_trust **trust,
+		   char *err, size_t errlen);
 int ctrl_init(struct gw *gw, struct gw_ctrl *c, char *err, size_t errlen);
 int ctrl_main(void *arg); /* arg: struct gw_ctrl *; returns when stopped */
 void ctrl_free(struct gw_ctrl *c);

@@ -411,6 +411,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (o.check) {
+		struct send_creds cr;
+		struct send_trust *tr = NULL;
+
+		memset(&cr, 0, sizeof(cr));
+		if (gw_creds_check(&gw.cfg, &cr, &tr, err, sizeof(err)) < 0) {
+			fprintf(stderr, "fmipgw: %s\n", err);
+			config_free(&gw.cfg);
+			return 1;
+		}
+		send_trust_free(tr);
+		send_creds_free(&cr);
 		printf("%s: configuration OK\n", o.config);
 		config_free(&gw.cfg);
 		return 0;

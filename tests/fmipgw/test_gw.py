@@ -264,6 +264,11 @@ def t_startup(gw, mkcred, fmipctl):
         check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
               "RFC 3779" in r.stderr, "prefix outside the certificate: exit 1, file:line (%s)"
               % r.stderr.strip()[-200:])
+        r = subprocess.run([gw, "--", "--config", f, "--check"], capture_output=True, text=True,
+                           timeout=60)
+        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
+              "RFC 3779" in r.stderr, "--check: prefix outside the certificate refused (%s)"
+              % r.stderr.strip()[-200:])
         # a certification path that does not lead to the configured anchor
         other = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vectors", "keys",
                              "ca.cert_ipext.pem")
@@ -274,6 +279,11 @@ def t_startup(gw, mkcred, fmipctl):
                            capture_output=True, text=True, timeout=60)
         check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
               "does not validate" in r.stderr, "path to another anchor: exit 1, file:line (%s)"
+              % r.stderr.strip()[-200:])
+        r = subprocess.run([gw, "--", "--config", f, "--check"], capture_output=True, text=True,
+                           timeout=60)
+        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
+              "does not validate" in r.stderr, "--check: path to another anchor refused (%s)"
               % r.stderr.strip()[-200:])
         open(f, "w").write(minimal(d, "[lcores]\ncontrol = 7\n"))
         r = subprocess.run([gw] + eal("fmipgw_t_lc", "net_null0") + ["--", "--config", f],
