@@ -323,7 +323,7 @@ static int parse_uint(const char *v, uint64_t lo, uint64_t hi, uint64_t *out, ch
 		snprintf(err, len, "'%s' is not an unsigned number", v);
 		return -1;
 	}
-	x = strtoull(v, &end, 0);
+	x = strtoull(v, &end, 10); /* base 10: 0100 is one hundred, not octal */
 	if (errno != 0 || *end != '\0') {
 		snprintf(err, len, "'%s' is not an unsigned number", v);
 		return -1;
@@ -615,6 +615,35 @@ static void set_defaults(struct gw_config *cfg)
 	}
 }
 
+/* Record section/key (key "": a section header) seen at line n; true (msg set) if it was
+ * seen before: rte_cfgfile would keep one of the two silently. */
+static bool seen_check(char (*seen)[2 * CFG_NAME_LEN], unsigned *seen_line, unsigned *nseen,
+		       unsigned max, const char *sec, const char *key, unsigned n, char *msg,
+		       size_t msglen)
+{
+	char id[2 * CFG_NAME_LEN];
+
+	if (seen == NULL || seen_line == NULL)
+		return false;
+	snprintf(id, sizeof(id), "%s\n%s", sec, key);
+	for (unsigned i = 0; i < *nseen; i++) {
+		if (strcmp(seen[i], id) != 0)
+			continue;
+		if (*key == '\0')
+			snprintf(msg, msglen, "section [%s] appears twice (first at line %u)", sec,
+				 seen_line[i]);
+		else
+			snprintf(msg, msglen, "duplicate key '%s' in [%s] (first at line %u)", key,
+				 sec, seen_line[i]);
+		return true;
+	}
+	if (*nseen < max) {
+		memcpy(seen[*nseen], id, sizeof(id));
+		seen_line[(*nseen)++] = n;
+	}
+	return false;
+}
+
 int config_load(const char *file, struct gw_config *cfg, char *err, size_t errlen)
 {
 	struct rte_cfgfile *cf = NULL;
@@ -647,7 +676,12 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 	{
 		FILE *f = fopen(file, "r");
 		char buf[1024];
-		unsigned n = 0, bad = 0;
+		unsigned n = 0, bad = 0, nseen = 0;
+		char cursec[CFG_NAME_LEN] = "";
+		/* "section\nkey" (key "" for a header) of every line so far: duplicates refused */
+		enum { SEEN_MAX = 1024 };
+		char(*seen)[2 * CFG_NAME_LEN] = calloc(SEEN_MAX, sizeof(*seen));
+		unsigned *seen_line = calloc(SEEN_MAX, sizeof(*seen_line));
 		const char *why = "syntax error (expected [section] or key = value)";
 		/* rte_cfgfile_load() reads lines with fgets into CFG_NAME_LEN + CFG_VALUE_LEN + 4
 		 */
@@ -691,6 +725,14 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 					bad = n;
 					break;
 				}
+				*strchr(s, ']') = '\0';
+				snprintf(cursec, sizeof(cursec), "%s", trim(s + 1));
+				if (seen_check(seen, seen_line, &nseen, SEEN_MAX, cursec, "", n,
+					       msg, sizeof(msg))) {
+					why = msg;
+					bad = n;
+					break;
+				}
 				continue;
 			}
 			eq = strchr(s, '=');
@@ -698,6 +740,12 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 			if (strlen(trim(s)) >= CFG_NAME_LEN) {
 				snprintf(msg, sizeof(msg), "key name longer than %d characters",
 					 CFG_NAME_LEN - 1);
+				why = msg;
+				bad = n;
+				break;
+			}
+			if (seen_check(seen, seen_line, &nseen, SEEN_MAX, cursec, trim(s), n, msg,
+				       sizeof(msg))) {
 				why = msg;
 				bad = n;
 				break;
@@ -716,6 +764,8 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 		}
 		if (f != NULL)
 			fclose(f);
+		free(seen);
+		free(seen_line);
 		if (bad)
 			FAIL(bad, "%s", why);
 	}
@@ -851,6 +901,8 @@ void config_free(struct gw_config *cfg)
 {
 	free(cfg->text);
 	cfg->text = NULL;
+	free(cfg->text_old);
+	cfg->text_old = NULL;
 }
 
 unsigned config_key_line(const struct gw_config *cfg, const char *section, const char *key)
@@ -890,14 +942,23 @@ int config_apply_reload(struct gw_config *cur, const struct gw_config *nw, char 
 			size_t warnlen)
 {
 	int changed = 0;
+	/* /fmipgw/config reads cur->text from a telemetry thread: the new text is built aside
+	 * and published by one pointer store; the array it replaces is freed at the next reload
+	 * (a reader holds it for microseconds) or by config_free() */
+	char(*text)[160] = malloc(NKEYS * sizeof(*text));
 
 	warn[0] = '\0';
+	if (text == NULL) {
+		snprintf(warn, warnlen, "out of memory: nothing reloaded");
+		return 1;
+	}
+	memcpy(text, cur->text, NKEYS * sizeof(*text));
 	for (unsigned i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
 
 		if (strcmp(k->section, "ap.*") == 0)
 			continue;
-		if (strcmp(cur->text[i], nw->text[i]) == 0)
+		if (strcmp(text[i], nw->text[i]) == 0)
 			continue;
 		if (!k->reload) {
 			size_t l = strlen(warn);
@@ -914,7 +975,17 @@ int config_apply_reload(struct gw_config *cur, const struct gw_config *nw, char 
 			    __ATOMIC_RELAXED);
 		else
 			memcpy((uint8_t *)cur + k->off, (const uint8_t *)nw + k->off, k->size);
-		snprintf(cur->text[i], sizeof(cur->text[i]), "%s", nw->text[i]);
+		snprintf(text[i], sizeof(text[i]), "%s", nw->text[i]);
 	}
+	if (cur->n_aps != nw->n_aps || memcmp(cur->aps, nw->aps, sizeof(cur->aps)) != 0) {
+		size_t l = strlen(warn);
+
+		snprintf(warn + l, warnlen - l, "%s[ap.*] sections (need a restart)",
+			 l ? ", " : "");
+		changed++;
+	}
+	free(cur->text_old);
+	cur->text_old = cur->text;
+	__atomic_store_n(&cur->text, text, __ATOMIC_RELEASE);
 	return changed;
 }

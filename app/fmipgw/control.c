@@ -67,6 +67,7 @@ static int ctrl_tx(struct gw_ctrl *c, uint16_t port, const uint8_t dst_mac[6], i
 	struct wire_buf w;
 	uint8_t *p;
 	const struct gw_port *gp = NULL;
+	size_t alen;
 
 	for (unsigned i = 0; i < gw->n_ports; i++)
 		if (gw->ports[i].id == port)
@@ -76,12 +77,13 @@ static int ctrl_tx(struct gw_ctrl *c, uint16_t port, const uint8_t dst_mac[6], i
 	m = rte_pktmbuf_alloc(gw->pool);
 	if (m == NULL)
 		goto fail;
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(len + (vlan >= 0 ? 18 : 14)));
+	alen = len + (vlan >= 0 ? 18 : 14);
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)alen);
 	if (p == NULL) {
 		rte_pktmbuf_free(m);
 		goto fail;
 	}
-	w = wire_buf_make(p, len + 18);
+	w = wire_buf_make(p, alen); /* exactly what was appended */
 	wire_build_eth(&w, dst_mac, gp->mac.addr_bytes, vlan, WIRE_ETH_P_IPV6);
 	wire_put_bytes(&w, pkt, len);
 	if (w.err != WIRE_OK) {

@@ -36,14 +36,15 @@
 #include "send.h"
 #include "wire.h"
 
-#define GW_MAX_PORTS	8
-#define GW_MAX_WORKERS	16
-#define GW_MAX_PAR	8
-#define GW_MAX_PREFIXES 8
-#define GW_MAX_APS	32
-#define GW_BURST_MAX	64
-#define GW_LAT_SAMPLES	4096
-#define GW_PATH_MAX	256
+#define GW_MAX_PORTS	 8
+#define GW_MAX_WORKERS	 16
+#define GW_MAX_PAR	 8
+#define GW_MAX_PREFIXES	 8
+#define GW_MAX_APS	 32
+#define GW_BURST_MAX	 64
+#define GW_LAT_SAMPLES	 4096
+#define GW_PATH_MAX	 256
+#define GW_RET_RING_SIZE 1024 /* control -> worker 0 return ring (ctrl_via_worker ports) */
 
 /* rte_log types (registered in main.c); used through the GW_LOG macro. */
 struct gw_logtypes {
@@ -114,7 +115,8 @@ struct gw_config {
 	uint32_t log_level;
 
 	/* the effective value of every key as text, for /fmipgw/config (no secrets in it) */
-	char (*text)[160];
+	char (*text)[160];     /* replaced whole on reload (atomic pointer store), never edited */
+	char (*text_old)[160]; /* the array the last reload replaced, freed at the next one */
 };
 
 /* Parse file into cfg (defaults for absent keys).  0, or -1 with a "file:line: what" message
@@ -280,6 +282,8 @@ uint32_t ctrl_latency_pct(const struct gw_ctrl *c, unsigned pct);
 
 /* telemetry.c */
 int telemetry_init(struct gw *gw, char *err, size_t errlen);
+/* Before teardown: commands answer -1 from now on; returns when none is running. */
+void telemetry_stop(void);
 void counters_sum(const struct gw *gw, struct gw_counters *sum);
 void counters_print_md(FILE *f);
 

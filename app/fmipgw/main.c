@@ -180,8 +180,8 @@ static int check_hugepages(int argc, char **argv)
 	long total = -1;
 
 	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--no-huge") || !strcmp(argv[i], "--in-memory") ||
-		    !strncmp(argv[i], "--no-huge=", 10))
+		/* --in-memory alone still maps hugepages: only --no-huge goes without */
+		if (!strcmp(argv[i], "--no-huge") || !strncmp(argv[i], "--no-huge=", 10))
 			return 0;
 	f = fopen("/proc/meminfo", "r");
 	if (f == NULL)
@@ -218,9 +218,9 @@ static int lcore_map(struct gw *gw, unsigned *ctrl_lcore, unsigned wl[], char *e
 	*ctrl_lcore = want < 0 ? rte_get_main_lcore() : (unsigned)want;
 	if (want >= 0 && !rte_lcore_is_enabled((unsigned)want)) {
 		snprintf(err, errlen,
-			 "%s: [lcores] control = %d is not in the EAL lcore list (-l): add it or "
-			 "set control = main",
-			 gw->cfg.file, want);
+			 "%s:%u: [lcores] control = %d is not in the EAL lcore list (-l): add it "
+			 "or set control = main",
+			 gw->cfg.file, config_key_line(&gw->cfg, "lcores", "control"), want);
 		return -1;
 	}
 	RTE_LCORE_FOREACH(lc)
@@ -265,6 +265,11 @@ static int setup(struct gw *gw, char *err, size_t errlen)
 		return -1;
 	}
 	GW_LOG(crypto, INFO, "FBU authenticator engine: %s\n", mac_engine_describe(gw->mac));
+	if (gw->cfg.mac.backend == MAC_BACKEND_OPENSSL)
+		GW_LOG(crypto, WARNING,
+		       "%s:%u: [mac] backend = openssl puts OpenSSL (allocating EVP copies) on the "
+		       "fast path: for cross-checks only\n",
+		       gw->cfg.file, config_key_line(&gw->cfg, "mac", "backend"));
 	sz = rte_rcu_qsbr_get_memsize(gw->n_workers + 1);
 	gw->qsv = rte_zmalloc("fmipgw_qsv", sz, RTE_CACHE_LINE_SIZE);
 	if (gw->qsv == NULL || rte_rcu_qsbr_init(gw->qsv, gw->n_workers + 1) != 0) {
@@ -284,20 +289,24 @@ static int setup(struct gw *gw, char *err, size_t errlen)
 		rc = keytab_create(&kc, &gw->kt);
 		if (rc < 0) {
 			snprintf(err, errlen,
-				 "cannot create the key table (capacity %u): %s; lower [keys] "
-				 "capacity or give EAL more memory (-m)",
+				 "%s:%u: cannot create the key table (capacity %u): %s; lower "
+				 "[keys] capacity or give EAL more memory (-m)",
+				 gw->cfg.file, config_key_line(&gw->cfg, "keys", "capacity"),
 				 gw->cfg.capacity, strerror(-rc));
 			return -1;
 		}
 	}
 	/* the telemetry thread's QSBR id (/fmipgw/key), offline except during a lookup */
-	rte_rcu_qsbr_thread_register(gw->qsv, gw->n_workers);
+	if (rte_rcu_qsbr_thread_register(gw->qsv, gw->n_workers) != 0) {
+		snprintf(err, errlen, "cannot register the telemetry RCU thread id");
+		return -1;
+	}
 	if (ports_init(gw, err, errlen) < 0)
 		return -1;
 	for (unsigned i = 0; i < gw->n_ports; i++) {
 		if (gw->ports[i].ctrl_via_worker && gw->ret_ring == NULL) {
-			gw->ret_ring = rte_ring_create("fmipgw_ret", 1024, (int)rte_socket_id(),
-						       RING_F_SC_DEQ);
+			gw->ret_ring = rte_ring_create("fmipgw_ret", GW_RET_RING_SIZE,
+						       (int)rte_socket_id(), RING_F_SC_DEQ);
 			if (gw->ret_ring == NULL) {
 				snprintf(err, errlen, "cannot create the return ring: %s",
 					 rte_strerror(rte_errno));
@@ -332,7 +341,10 @@ static int setup(struct gw *gw, char *err, size_t errlen)
 				 rte_strerror(rte_errno));
 			return -1;
 		}
-		rte_rcu_qsbr_thread_register(gw->qsv, i);
+		if (rte_rcu_qsbr_thread_register(gw->qsv, i) != 0) {
+			snprintf(err, errlen, "cannot register worker %u's RCU thread id", i);
+			return -1;
+		}
 	}
 	gw->ctrl = rte_zmalloc("fmipgw_ctrl", sizeof(*gw->ctrl), RTE_CACHE_LINE_SIZE);
 	if (gw->ctrl == NULL) {
@@ -348,6 +360,7 @@ static int setup(struct gw *gw, char *err, size_t errlen)
 
 static void teardown(struct gw *gw)
 {
+	telemetry_stop(); /* no telemetry thread reads what is freed below */
 	if (gw->ctrl != NULL)
 		ctrl_drain_after_stop(gw->ctrl);
 	ports_stop(gw);
@@ -375,6 +388,8 @@ static void teardown(struct gw *gw)
 	}
 	if (gw->mac != NULL)
 		mac_engine_destroy(gw->mac);
+	rte_mempool_free(gw->pool); /* after the ports are closed and every ring drained */
+	gw->pool = NULL;
 	rte_free(gw->qsv);
 	config_free(&gw->cfg);
 }
@@ -387,6 +402,7 @@ int main(int argc, char **argv)
 	int sep = argc, rc;
 	unsigned lc;
 	struct sigaction sa;
+	int launch_failed = 0;
 
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
@@ -422,6 +438,11 @@ int main(int argc, char **argv)
 		}
 		send_trust_free(tr);
 		send_creds_free(&cr);
+		if (gw.cfg.mac.backend == MAC_BACKEND_OPENSSL)
+			fprintf(stderr,
+				"fmipgw: WARNING: %s:%u: [mac] backend = openssl puts OpenSSL "
+				"(allocating EVP copies) on the fast path: for cross-checks only\n",
+				gw.cfg.file, config_key_line(&gw.cfg, "mac", "backend"));
 		printf("%s: configuration OK\n", o.config);
 		config_free(&gw.cfg);
 		return 0;
@@ -444,6 +465,8 @@ int main(int argc, char **argv)
 	}
 	if (register_logtypes() < 0) {
 		fprintf(stderr, "fmipgw: cannot register log types\n");
+		config_free(&gw.cfg);
+		rte_eal_cleanup();
 		return 1;
 	}
 	rte_log_set_level_pattern("fmipgw.*", gw.cfg.log_level);
@@ -470,11 +493,20 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	for (unsigned i = 0; i < gw.n_workers; i++) {
 		lc = gw.workers[i]->lcore;
-		if (lc != rte_get_main_lcore() && lc != gw.ctrl->lcore)
-			rte_eal_remote_launch(worker_main, gw.workers[i], lc);
+		if (lc != rte_get_main_lcore() && lc != gw.ctrl->lcore &&
+		    rte_eal_remote_launch(worker_main, gw.workers[i], lc) != 0) {
+			GW_LOG(ctrl, ERR, "cannot launch worker %u on lcore %u: stopping\n", i, lc);
+			launch_failed = 1;
+		}
 	}
-	if (gw.ctrl->lcore != rte_get_main_lcore())
-		rte_eal_remote_launch(ctrl_main, gw.ctrl, gw.ctrl->lcore);
+	if (gw.ctrl->lcore != rte_get_main_lcore() &&
+	    rte_eal_remote_launch(ctrl_main, gw.ctrl, gw.ctrl->lcore) != 0) {
+		GW_LOG(ctrl, ERR, "cannot launch the control lcore %u: stopping\n", gw.ctrl->lcore);
+		launch_failed = 1;
+		__atomic_store_n(&gw.running, 0, __ATOMIC_RELEASE); /* nobody else would */
+	}
+	if (launch_failed)
+		gw_sig_stop = 1; /* everything launched returns at once */
 	if (gw.ctrl->lcore == rte_get_main_lcore()) {
 		ctrl_main(gw.ctrl);
 	} else {
@@ -496,5 +528,5 @@ int main(int argc, char **argv)
 	}
 	teardown(&gw);
 	rte_eal_cleanup();
-	return 0;
+	return launch_failed ? 1 : 0;
 }

@@ -168,10 +168,18 @@ int ports_init(struct gw *gw, char *err, size_t errlen)
 		return -1;
 	}
 	/* what the queues, caches and rings can hold at once */
-	need = (uint64_t)gw->n_ports * ((uint64_t)gw->n_workers * cfg->rx_desc +
-					(uint64_t)(gw->n_workers + 1) * cfg->tx_desc) +
-	       (uint64_t)(gw->n_workers + 1) * (cfg->mbuf_cache + GW_BURST_MAX) +
-	       (uint64_t)gw->n_workers * cfg->ring_size;
+	need = (uint64_t)(gw->n_workers + 1) * (cfg->mbuf_cache + GW_BURST_MAX) +
+	       (uint64_t)gw->n_workers * cfg->ring_size + GW_RET_RING_SIZE;
+	for (unsigned i = 0; i < gw->n_ports; i++) {
+		/* the descriptor counts the device will really use (as ports_init sets them) */
+		uint16_t rxd = (uint16_t)cfg->rx_desc, txd = (uint16_t)cfg->tx_desc;
+
+		if (rte_eth_dev_adjust_nb_rx_tx_desc(gw->ports[i].id, &rxd, &txd) != 0) {
+			rxd = (uint16_t)cfg->rx_desc;
+			txd = (uint16_t)cfg->tx_desc;
+		}
+		need += (uint64_t)gw->n_workers * rxd + (uint64_t)(gw->n_workers + 1) * txd;
+	}
 	if (cfg->mbufs < need)
 		GW_LOG(cfg, WARNING,
 		       "[ports] mbufs = %u is below the %" PRIu64

@@ -17,9 +17,11 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_pause.h>
 #include <rte_spinlock.h>
 #include <rte_telemetry.h>
 
@@ -28,10 +30,41 @@
 static struct gw *tel_gw;
 /* DPDK serves each telemetry client on its own thread; they share one QSBR thread id. */
 static rte_spinlock_t tel_rcu_lock = RTE_SPINLOCK_INITIALIZER;
+/* Teardown guard: the telemetry threads outlive the gateway's state (DPDK 22.11 cannot
+ * unregister a command).  A command runs only while tel_live; telemetry_stop() clears it and
+ * waits until no command is inside (sequentially consistent flag/count pair). */
+static uint32_t tel_live;
+static uint32_t tel_readers;
 
-static void add_counters(struct rte_tel_data *d, const struct gw_counters *c)
+static bool tel_enter(void)
 {
-#define GW_CNT_TEL(n, u, h) rte_tel_data_add_dict_u64(d, #n, c->n);
+	__atomic_add_fetch(&tel_readers, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&tel_live, __ATOMIC_SEQ_CST))
+		return true;
+	__atomic_sub_fetch(&tel_readers, 1, __ATOMIC_SEQ_CST);
+	return false;
+}
+
+static void tel_leave(void)
+{
+	__atomic_sub_fetch(&tel_readers, 1, __ATOMIC_SEQ_CST);
+}
+
+void telemetry_stop(void)
+{
+	__atomic_store_n(&tel_live, 0, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&tel_readers, __ATOMIC_SEQ_CST) != 0)
+		rte_pause();
+}
+
+/* Relaxed loads: the owning lcore writes these while we read (c may be live). 0 or -1 (the
+ * dictionary is full: the caller returns -1 rather than a silently partial answer). */
+static int add_counters(struct rte_tel_data *d, const struct gw_counters *c)
+{
+	int rc = 0;
+
+#define GW_CNT_TEL(n, u, h) \
+	rc |= rte_tel_data_add_dict_u64(d, #n, __atomic_load_n(&c->n, __ATOMIC_RELAXED));
 	GW_COUNTERS(GW_CNT_TEL)
 #undef GW_CNT_TEL
 	for (int e = 1; e < WIRE_E__COUNT; e++) {
@@ -41,8 +74,10 @@ static void add_counters(struct rte_tel_data *d, const struct gw_counters *c)
 		for (char *p = name; *p; p++)
 			if (*p == ' ' || *p == '-')
 				*p = '_';
-		rte_tel_data_add_dict_u64(d, name, c->malformed[e]);
+		rc |= rte_tel_data_add_dict_u64(
+		    d, name, __atomic_load_n(&c->malformed[e], __ATOMIC_RELAXED));
 	}
+	return rc != 0 ? -1 : 0;
 }
 
 void counters_sum(const struct gw *gw, struct gw_counters *s)
@@ -93,13 +128,14 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	struct gw_counters s;
 	struct rte_tel_data *hk, *sr;
 	const struct gw_ctrl *c = tel_gw->ctrl;
+	bool ok = true;
 
 	(void)cmd;
 	(void)params;
 	counters_sum(tel_gw, &s);
 	rte_tel_data_start_dict(d);
-	add_counters(d, &s);
-	rte_tel_data_add_dict_u64(d, "workers", tel_gw->n_workers);
+	if (add_counters(d, &s) < 0 || rte_tel_data_add_dict_u64(d, "workers", tel_gw->n_workers))
+		return -1;
 	rte_tel_data_add_dict_u64(d, "prov_latency_samples",
 				  __atomic_load_n(&c->lat_n, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "prov_latency_p50_us", ctrl_latency_pct(c, 50));
@@ -115,10 +151,14 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 			snprintf(name, sizeof(name), "%s", hk_names[r]);
 			for (char *p = name; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
-			rte_tel_data_add_dict_u64(hk, name, c->hk_reason[r]);
+			if (rte_tel_data_add_dict_u64(
+				hk, name, __atomic_load_n(&c->hk_reason[r], __ATOMIC_RELAXED)) != 0)
+				ok = false;
 		}
-		if (rte_tel_data_add_dict_container(d, "rtsolpr_reasons", hk, 0) != 0)
+		if (rte_tel_data_add_dict_container(d, "rtsolpr_reasons", hk, 0) != 0) {
 			rte_tel_data_free(hk);
+			ok = false;
+		}
 	}
 	if (sr != NULL) {
 		rte_tel_data_start_dict(sr);
@@ -129,12 +169,17 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 			for (char *p = name; *p; p++)
 				if (*p == '-')
 					*p = '_';
-			rte_tel_data_add_dict_u64(sr, name, c->send_reason[r]);
+			if (rte_tel_data_add_dict_u64(
+				sr, name, __atomic_load_n(&c->send_reason[r], __ATOMIC_RELAXED)) !=
+			    0)
+				ok = false;
 		}
-		if (rte_tel_data_add_dict_container(d, "send_reasons", sr, 0) != 0)
+		if (rte_tel_data_add_dict_container(d, "send_reasons", sr, 0) != 0) {
 			rte_tel_data_free(sr);
+			ok = false;
+		}
 	}
-	return 0;
+	return ok && hk != NULL && sr != NULL ? 0 : -1;
 }
 
 static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -151,24 +196,24 @@ static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_start_dict(d);
 	for (unsigned i = 0; i < tel_gw->n_workers; i++) {
 		if (tel_gw->workers[i]->lcore == id && tel_gw->ctrl->lcore != id) {
-			rte_tel_data_add_dict_string(d, "role", "worker");
-			rte_tel_data_add_dict_u64(d, "worker", i);
-			add_counters(d, &tel_gw->workers[i]->cnt);
-			return 0;
+			if (rte_tel_data_add_dict_string(d, "role", "worker") != 0 ||
+			    rte_tel_data_add_dict_u64(d, "worker", i) != 0)
+				return -1;
+			return add_counters(d, &tel_gw->workers[i]->cnt);
 		}
 	}
 	if (tel_gw->ctrl->lcore == id) {
-		rte_tel_data_add_dict_string(
-		    d, "role", tel_gw->workers[0]->lcore == id ? "control+worker" : "control");
+		if (rte_tel_data_add_dict_string(d, "role",
+						 tel_gw->workers[0]->lcore == id ? "control+worker"
+										 : "control") != 0)
+			return -1;
 		if (tel_gw->workers[0]->lcore == id) {
-			struct gw_counters s = tel_gw->ctrl->cnt;
+			struct gw_counters s;
 
 			counters_sum(tel_gw, &s); /* one lcore does everything */
-			add_counters(d, &s);
-		} else {
-			add_counters(d, &tel_gw->ctrl->cnt);
+			return add_counters(d, &s);
 		}
-		return 0;
+		return add_counters(d, &tel_gw->ctrl->cnt);
 	}
 	return -1;
 }
@@ -261,6 +306,10 @@ static int cmd_config(const char *cmd, const char *params, struct rte_tel_data *
 {
 	struct rte_tel_data *sec_d = NULL;
 	const char *cur = "";
+	char(*text)[160] = __atomic_load_n(&tel_gw->cfg.text, __ATOMIC_ACQUIRE);
+	unsigned truncated = 0;
+	bool failed = false;
+	int rc;
 
 	(void)cmd;
 	(void)params;
@@ -283,14 +332,39 @@ static int cmd_config(const char *cmd, const char *params, struct rte_tel_data *
 			rte_tel_data_start_dict(sec_d);
 			cur = sec;
 		}
-		rte_tel_data_add_dict_string(sec_d, key, tel_gw->cfg.text[i]);
+		rc = rte_tel_data_add_dict_string(sec_d, key, text[i]);
+		if (rc == E2BIG)
+			truncated++; /* value >= RTE_TEL_MAX_STRING_LEN: cut by the library */
+		else if (rc != 0)
+			failed = true;
 	}
 	if (sec_d != NULL && rte_tel_data_add_dict_container(d, cur, sec_d, 0) != 0)
 		rte_tel_data_free(sec_d);
-	rte_tel_data_add_dict_u64(d, "access_points", tel_gw->cfg.n_aps);
-	rte_tel_data_add_dict_string(d, "mac_engine", mac_engine_describe(tel_gw->mac));
-	return 0;
+	/* values the telemetry library cut (it keeps < RTE_TEL_MAX_STRING_LEN characters): the
+	 * file has them whole */
+	if (rte_tel_data_add_dict_u64(d, "truncated_values", truncated) != 0 ||
+	    rte_tel_data_add_dict_u64(d, "access_points", tel_gw->cfg.n_aps) != 0)
+		failed = true;
+	rc = rte_tel_data_add_dict_string(d, "mac_engine", mac_engine_describe(tel_gw->mac));
+	return failed || (rc != 0 && rc != E2BIG) ? -1 : 0;
 }
+
+/* Every command through the teardown guard: -1 (an error to the client) once stopping. */
+#define TEL_GUARDED(fn)                                                                      \
+	static int fn##_guarded(const char *cmd, const char *params, struct rte_tel_data *d) \
+	{                                                                                    \
+		int rc_;                                                                     \
+		if (!tel_enter())                                                            \
+			return -1;                                                           \
+		rc_ = fn(cmd, params, d);                                                    \
+		tel_leave();                                                                 \
+		return rc_;                                                                  \
+	}
+TEL_GUARDED(cmd_stats)
+TEL_GUARDED(cmd_lcore)
+TEL_GUARDED(cmd_keys)
+TEL_GUARDED(cmd_key)
+TEL_GUARDED(cmd_config)
 
 static bool name_ok(const char *s)
 {
@@ -308,11 +382,13 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 		telemetry_cb fn;
 		const char *help;
 	} cmds[] = {
-		{ "/fmipgw/stats", cmd_stats, "fmipgw counters summed over lcores. No parameters" },
-		{ "/fmipgw/lcore", cmd_lcore, "one lcore's counters. Parameter: lcore id" },
-		{ "/fmipgw/keys", cmd_keys, "handover-key table summary. No parameters" },
-		{ "/fmipgw/key", cmd_key, "one key record, no secrets. Parameter: IPv6 address" },
-		{ "/fmipgw/config", cmd_config, "effective configuration. No parameters" },
+		{ "/fmipgw/stats", cmd_stats_guarded,
+		  "fmipgw counters summed over lcores. No parameters" },
+		{ "/fmipgw/lcore", cmd_lcore_guarded, "one lcore's counters. Parameter: lcore id" },
+		{ "/fmipgw/keys", cmd_keys_guarded, "handover-key table summary. No parameters" },
+		{ "/fmipgw/key", cmd_key_guarded,
+		  "one key record, no secrets. Parameter: IPv6 address" },
+		{ "/fmipgw/config", cmd_config_guarded, "effective configuration. No parameters" },
 	};
 
 	tel_gw = gw;
@@ -331,5 +407,6 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	__atomic_store_n(&tel_live, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }

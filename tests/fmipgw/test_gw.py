@@ -159,6 +159,12 @@ def t_conf_errors(gw, mkcred, fmipctl):
             ("line too long", base + "; " + "x" * 400 + "\n", n + 1, "line longer than 322"),
             ("section name of 64 characters", base + "[ap." + "n" * 61 + "]\n", n + 1,
              "section name longer than 63"),
+            ("duplicate key", base + "[keys]\ncapacity = 5\ncapacity = 6\n", n + 3,
+             "duplicate key 'capacity' in [keys] (first at line %d)" % (n + 2)),
+            ("duplicate section", base + "[ports]\nburst = 8\n", n + 1,
+             "section [ports] appears twice"),
+            ("leading zero is decimal", base + "[keys]\nhk_lifetime = 070000\n", n + 2,
+             "70000 is out of range"),
             ("no par", base.replace("addresses = 2003::1", "addresses ="),
              base.split("\n").index("[par]") + 1, "at least one PAR address"),
             ("missing cert", base.replace("router.chain.pem", "nope.pem"), 4, "cert_file"),
@@ -172,6 +178,12 @@ def t_conf_errors(gw, mkcred, fmipctl):
             check(r.returncode == 1 and exp in r.stderr and what in r.stderr,
                   "%s: exit 1 with '%s...%s' (rc %d, %s)" % (name, exp, what, r.returncode,
                                                            r.stderr.strip()))
+        f = os.path.join(tmp, "ossl.conf")
+        open(f, "w").write(base + "[mac]\nbackend = openssl\n")
+        r = subprocess.run([gw, "--", "--config", f, "--check"], capture_output=True, text=True)
+        check(r.returncode == 0 and "WARNING" in r.stderr and "%s:%d:" % (f, n + 2) in r.stderr
+              and "backend = openssl" in r.stderr,
+              "--check warns about backend = openssl on the fast path (%s)" % r.stderr.strip())
         # a private key readable by others is refused
         f = os.path.join(tmp, "ok.conf")
         open(f, "w").write(base)
@@ -288,7 +300,8 @@ def t_startup(gw, mkcred, fmipctl):
         open(f, "w").write(minimal(d, "[lcores]\ncontrol = 7\n"))
         r = subprocess.run([gw] + eal("fmipgw_t_lc", "net_null0") + ["--", "--config", f],
                            capture_output=True, text=True, timeout=60)
-        check(r.returncode == 1 and "control = 7 is not in the EAL lcore list" in r.stderr,
+        check(r.returncode == 1 and "control = 7 is not in the EAL lcore list" in r.stderr and
+              "%s:%d:" % (f, minimal(d).count("\n") + 2) in r.stderr,
               "control lcore outside -l: exit 1, actionable")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
