@@ -184,7 +184,8 @@ static void fbu_burst(struct gw_worker *w, unsigned nf, uint64_t tsc)
 			 * (the MN's retransmission with the same sequence stays acceptable) */
 			w->cnt.drop_fbu_ring_full++;
 			rte_pktmbuf_free(m);
-		} else if (!keytab_seq_accept(w->recs[i], w->frames[w->fbu_idx[i]].mh.u.fbu.seq)) {
+		} else if (/* L2: the sequence is consumed here, before control's hk_fbu_check */
+			   !keytab_seq_accept(w->recs[i], w->frames[w->fbu_idx[i]].mh.u.fbu.seq)) {
 			w->cnt.drop_fbu_stale_seq++;
 			rte_pktmbuf_free(m);
 		} else {

@@ -14,7 +14,12 @@ Checked through the wire and through telemetry (/fmipgw/stats, /fmipgw/keys, /fm
   - malformed frames: each one lib/wire error counter, nothing else changes;
   - SIGHUP reload (a reloadable key changes; a broken file is refused and counted; the policer
     takes its new rate; the new HK-LIFETIME is handed out and the key expires: the sweep removes
-    it and its FBU is dropped); fmipctl stats/keys; SIGTERM: exit status 0.
+    it and its FBU is dropped); fmipctl stats/keys;
+  - 400 mutated FBUs signed with the live AT 0 key (most with a valid MH checksum): every one
+    counted by one FBU outcome, the MAC check reached, no mutated sequence accepted, the key
+    still works afterwards;
+  - secrecy: the hex of neither handover key appears in /fmipgw/key, /fmipgw/keys,
+    /fmipgw/config, /fmipgw/stats or the gateway's output; SIGTERM: exit status 0.
 usage: test_gw_e2e.py GW_BINARY FMIPCTL_BINARY MAKE_CREDENTIALS_SH VECTORS_DIR
 """
 import ctypes
@@ -245,11 +250,14 @@ def main():
                        check=True)
         setns(ns)
         link = Link(ifname)
-        run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, mn2, p1, p2,
-            cga1, cga2)
+        secrets = run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1,
+                      mn2, p1, p2, cga1, cga2)
         rc = gw.stop()
         check(rc == 0, "SIGTERM: exit status 0 (got %s)" % rc)
         check(b"fmipgw: stopped" in gw.out, "SIGTERM: graceful stop line printed")
+        log = gw.out.decode(errors="replace").lower()
+        check(len(secrets) == 2 and not any(k.hex()[:24] in log for k in secrets),
+              "the gateway's log output carries no handover key (hex)")
     finally:
         if gw.p.poll() is None:
             gw.p.kill()
@@ -354,7 +362,7 @@ def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, m
     ok, got, moved, _ = delta(gw, before, {"keys_provisioned": 1, "prrtadv_tx": 1})
     check(ok, "AT 0: keys_provisioned +1, prrtadv_tx +1 (%s)" % got)
     if res is None:
-        return
+        return []
     k1 = res[2]
 
     # ---- FBUs with the AT 0 key ----
@@ -498,6 +506,59 @@ def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, m
            hup)
     cfg = gw.tel.cmd("/fmipgw/config")["/fmipgw/config"]
     check(cfg["keys"]["hk_lifetime"] == "2", "the running configuration stayed")
+
+    # ---- fuzzed FBUs signed with a live key: the MAC and sequence paths see the mutations ----
+    import random
+    rnd = random.Random(5568)
+    fbu_ctrs = ["fbu_accepted", "drop_fbu_spi", "drop_fbu_no_hao", "drop_fbu_no_key",
+                "drop_fbu_expired", "drop_fbu_bad_mac", "drop_fbu_stale_seq",
+                "drop_fbu_mac_input", "drop_fbu_ring_full"]
+    before = gw.stats()
+    n_fuzz = 400
+    for i in range(n_fuzz):
+        b = bytearray(P.fbu(cga1, ncoa1, PAR, k1, 0, 100 + i, bool(i & 1))[0])
+        for _ in range(rnd.randint(1, 3)):
+            op = rnd.random() if len(b) > 42 else 0.95
+            if op < 0.6:  # flip a bit past the IPv6 addresses (the MH and its options)
+                j = rnd.randrange(40, len(b))
+                b[j] ^= 1 << rnd.randrange(8)
+            elif op < 0.75:
+                b[rnd.randrange(40, len(b))] = rnd.choice([0, 1, 0x7F, 0x80, 0xFF, 21, 201])
+            elif op < 0.9:
+                b = b[:rnd.randrange(40, len(b))]
+            else:
+                b += bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 16)))
+        if rnd.random() < 0.8 and len(b) >= 64 + 6:
+            # a valid MH checksum (over the mutated bytes) so that most frames get past lib/wire
+            # to the key lookup, the MAC check and the sequence check
+            b = bytearray(fix_mh(bytes(b), 64, cga1))
+        link.send(bytes(b))
+    time.sleep(1.0)
+    now = gw.stats()
+    d = {k: now[k] - before[k] for k in fbu_ctrs + ["fbu_rx", "drop_malformed", "fbu_events"]}
+    check(sum(d[k] for k in fbu_ctrs) == d["fbu_rx"],
+          "fuzzed FBUs: outcomes add up to fbu_rx %s" % d)
+    check(d["fbu_rx"] + d["drop_malformed"] <= n_fuzz and d["drop_fbu_bad_mac"] > 0,
+          "fuzzed FBUs reached the MAC check with a live key (bad MAC %d)"
+          % d["drop_fbu_bad_mac"])
+    check(d["fbu_events"] == d["fbu_accepted"], "control got every accepted fuzzed FBU")
+    rec = gw.tel.cmd("/fmipgw/key,2003::3049:deeb:fd31:70b0")["/fmipgw/key"]
+    check(rec.get("last_seq", 0) < 100 + n_fuzz,
+          "no mutated sequence number was accepted (last_seq %s)" % rec.get("last_seq"))
+    ok_fbu, _, _ = P.fbu(cga1, ncoa1, PAR, k1, 0, 1000, True)
+    expect(gw, "after the fuzz, a valid FBU with a newer sequence is accepted",
+           {"fbu_accepted": 1}, lambda: link.send(ok_fbu))
+
+    # ---- secrecy: no handover key in any telemetry answer ----
+    secrets = [k1] + ([res2[2]] if res2 is not None else [])
+    for cmd in ("/fmipgw/key,2003::3049:deeb:fd31:70b0",
+                "/fmipgw/key," + socket.inet_ntop(socket.AF_INET6, cga2), "/fmipgw/keys",
+                "/fmipgw/config", "/fmipgw/stats"):
+        text = json.dumps(gw.tel.cmd(cmd)).lower()
+        leaked = [k.hex() for k in secrets if k.hex() in text or
+                  k.hex()[:24] in text]
+        check(not leaked, "%s carries no handover key (hex)" % cmd)
+    return secrets
 
 
 if __name__ == "__main__":
