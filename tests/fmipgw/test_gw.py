@@ -12,6 +12,10 @@
   fuzz-replay GW MKCRED FMIPCTL VECTORS  4000 mutated frames through the real loops: no
                                        crash, every frame counted by exactly one outcome
   two-ports   GW MKCRED FMIPCTL VECTORS  two net_pcap ports, pass_through = other
+  small-ring  GW MKCRED FMIPCTL VECTORS  ring_size 64: each RtSolPr queued or dropped, once
+  classify    GW MKCRED FMIPCTL VECTORS  BADF SPI != 0 (L1); which multicast is the router's
+  ports       GW MKCRED FMIPCTL VECTORS  net_null, net_ring, af_packet (veth + netns),
+                                       net_memif server: start, traffic, SIGTERM exit 0
   pcap        GW MKCRED FMIPCTL VECTORS  net_pcap replay of the reference capture: counters,
                                        a failure PrRtAdv (A19) signed by the router key,
                                        pass-through, and out.pcap dissects cleanly in tshark
@@ -581,6 +585,136 @@ def t_classify(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def run_live(gw, conf, prefix, vdevs, action=None, tel_cmds=()):
+    """Start the gateway on vdevs (no --duration), wait for "running", run action(), wait ~1 s,
+    read telemetry commands, SIGTERM.  Returns (returncode, stats from --stats-json, {cmd:
+    answer}, output)."""
+    import select
+    import signal
+    import time
+    js = conf + ".stats.json"
+    if os.path.exists(js):
+        os.unlink(js)
+    pfx = eal(prefix, *vdevs)
+    p = subprocess.Popen([gw] + pfx + ["--", "--config", conf, "--stats-json", js],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out, end = b"", time.time() + 30
+    while b"fmipgw: running" not in out and time.time() < end and p.poll() is None:
+        r, _, _ = select.select([p.stdout], [], [], 0.5)
+        if r:
+            out += os.read(p.stdout.fileno(), 65536)
+    tel = {}
+    if b"fmipgw: running" in out:
+        try:
+            if action is not None:
+                action()
+            time.sleep(1.0)
+            t = P.Telemetry(PREFIXES[-1])
+            for c in tel_cmds:
+                tel[c.split(",")[0]] = t.cmd(c).get(c.split(",")[0])
+            t.close()
+        finally:
+            p.send_signal(signal.SIGTERM)
+    try:
+        out += p.communicate(timeout=20)[0]
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out += p.communicate()[0]
+    st = json.load(open(js)) if os.path.exists(js) else {}
+    return p.returncode, st, tel, out.decode(errors="replace")
+
+
+def t_ports(gw, mkcred, fmipctl, vectors):
+    """Start-up-and-traffic smoke test on more ethdev kinds (net_pcap and net_tap have their own
+    tests): net_null, net_ring, af_packet on a veth pair into a network namespace, net_memif
+    as a server without a peer.  Each runs ~1 s, stops on SIGTERM with exit 0, and is checked
+    through telemetry (/fmipgw/stats, /ethdev/stats) and --stats-json."""
+    tmp = tempfile.mkdtemp()
+    ns = "fmipgw_af_%d" % os.getpid()
+    va, vb = "fgwa%d" % (os.getpid() % 100000), "fgwb%d" % (os.getpid() % 100000)
+    try:
+        d = creds(tmp, mkcred, fmipctl)
+        conf = os.path.join(tmp, "gw.conf")
+
+        # net_null: an endless source of 64-octet zero frames (not IPv6): all passed back
+        open(conf, "w").write(minimal(d, "pass_through = same\n"))
+        rc, s, tel, out = run_live(gw, conf, "fmipgw_t_null", ["net_null0"],
+                                   tel_cmds=["/fmipgw/stats", "/ethdev/stats,0"])
+        ts, es = tel.get("/fmipgw/stats") or {}, tel.get("/ethdev/stats") or {}
+        check(rc == 0 and ts.get("rx_packets", 0) > 0 and es.get("ipackets", 0) > 0 and
+              s.get("rx_packets", 0) >= ts.get("rx_packets", 0) and
+              s.get("drop_malformed") == 0 and
+              s.get("pass_tx", 0) + s.get("drop_tx_full", 0) == s.get("rx_packets"),
+              "net_null: runs, SIGTERM exit 0, frames received and passed (rc %s, telemetry "
+              "rx %s, ethdev ipackets %s)" % (rc, ts.get("rx_packets"), es.get("ipackets")))
+
+        # net_ring (TX loops back to RX) next to net_null, pass_through = other: net_null's
+        # frames go out by the ring port and come back in on it
+        open(conf, "w").write(minimal(d, "pass_through = other\n"))
+        rc, s, tel, out = run_live(gw, conf, "fmipgw_t_ring", ["net_null0", "net_ring0"],
+                                   tel_cmds=["/ethdev/stats,1", "/ethdev/info,1"])
+        es, info = tel.get("/ethdev/stats") or {}, tel.get("/ethdev/info") or {}
+        check(rc == 0 and info.get("name", "").startswith("net_ring") and
+              es.get("ipackets", 0) > 0 and es.get("opackets", 0) > 0,
+              "net_ring: runs, SIGTERM exit 0, the ring port sent and received (rc %s, %s, "
+              "ipackets %s, opackets %s)" % (rc, info.get("name"), es.get("ipackets"),
+                                             es.get("opackets")))
+
+        # af_packet on one end of a veth pair; the other end in a network namespace, where the
+        # Python peer sends frames (the reference RtSolPr, FBUs, an ARP)
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+        subprocess.run(["ip", "link", "add", va, "type", "veth", "peer", "name", vb],
+                       check=True)
+        subprocess.run(["ip", "link", "set", vb, "netns", ns], check=True)
+        for cmd in (["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % va],
+                    ["ip", "link", "set", va, "up"]):
+            subprocess.run(cmd, check=True)
+        for cmd in (["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % vb],
+                    ["ip", "link", "set", vb, "up"], ["ip", "link", "set", "lo", "up"]):
+            subprocess.run(["ip", "netns", "exec", ns] + cmd, check=True)
+        ref = read_pcap(os.path.join(vectors, "reference.pcap"))
+        arp = bytes.fromhex("ffffffffffff020000000009" "0806") + bytes(28)
+        frames = ref + [arp]
+        inp = os.path.join(tmp, "peer.pcap")
+        write_pcap(inp, frames)
+        sender = ("import socket,sys\nsys.path.insert(0,%r)\nimport test_gw as T\n"
+                  "s=socket.socket(socket.AF_PACKET,socket.SOCK_RAW)\ns.bind((%r,0))\n"
+                  "[s.send(f) for f in T.read_pcap(%r)]\n"
+                  % (os.path.dirname(os.path.abspath(__file__)), vb, inp))
+
+        def send():
+            subprocess.run(["ip", "netns", "exec", ns, "/usr/bin/python3", "-c", sender],
+                           check=True, timeout=30)
+        open(conf, "w").write(minimal(d, "pass_through = drop\n"))
+        rc, s, tel, out = run_live(gw, conf, "fmipgw_t_afp", ["net_af_packet0,iface=%s" % va],
+                                   action=send, tel_cmds=["/fmipgw/stats"])
+        ts = tel.get("/fmipgw/stats") or {}
+        # IPv6 is off on both ends: the peer's frames are the only traffic (>= in case the
+        # kernel still sends something)
+        check(rc == 0 and ts.get("rx_packets", 0) >= len(frames) and
+              ts.get("fbu_rx") == 4 and ts.get("drop_fbu_no_key") == 4 and
+              ts.get("ctrl_rtsolpr") == 1 and s.get("rtsolpr_rx") == 1,
+              "af_packet on a veth pair: runs, SIGTERM exit 0, the peer's %d frames counted "
+              "(rc %s, %s)" % (len(frames), rc, {k: ts.get(k) for k in (
+                  "rx_packets", "fbu_rx", "drop_fbu_no_key", "ctrl_rtsolpr")}))
+
+        # net_memif as a server with no peer: starts, link down, nothing received
+        sock = os.path.join(tmp, "memif.sock")
+        rc, s, tel, out = run_live(gw, conf, "fmipgw_t_memif",
+                                   ["net_memif0,role=server,socket=%s" % sock],
+                                   tel_cmds=["/fmipgw/stats", "/ethdev/info,0"])
+        info = tel.get("/ethdev/info") or {}
+        check(rc == 0 and info.get("name", "").startswith("net_memif") and
+              (tel.get("/fmipgw/stats") or {}).get("rx_packets") == 0 and
+              s.get("rx_packets") == 0,
+              "net_memif server without a peer: runs, SIGTERM exit 0, nothing received (rc %s, "
+              "%s)" % (rc, info.get("name")))
+    finally:
+        subprocess.run(["ip", "link", "del", va], stderr=subprocess.DEVNULL)
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def t_two_ports(gw, mkcred, fmipctl, vectors):
     """Two net_pcap ports, pass_through = other: traffic not for the gateway leaves by the other
     port unchanged; the gateway's own answers leave by the port the request came in."""
@@ -625,7 +759,7 @@ def main():
     {"conf-keys": t_conf_keys, "conf-sample": t_conf_sample, "conf-errors": t_conf_errors,
      "doc-counters": t_doc_counters, "startup": t_startup, "pcap": t_pcap,
      "fuzz-replay": t_fuzz_replay, "two-ports": t_two_ports,
-     "small-ring": t_small_ring, "classify": t_classify}[cmd](*args)
+     "small-ring": t_small_ring, "classify": t_classify, "ports": t_ports}[cmd](*args)
     for p in PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if failures:
