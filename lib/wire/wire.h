@@ -182,7 +182,9 @@ static inline uint32_t wire_be32(const uint8_t *p)
 
 /*
  * Writes never go past cap.  The first write that does not fit sets err = WIRE_E_NOSPACE and
- * every later write is ignored (sticky), so builders can chain puts and check once.
+ * every later write is ignored (sticky), so builders can chain puts and check once.  The
+ * *_finish() functions also return errors of their own (a length too big for its field):
+ * check what they return.
  */
 struct wire_buf {
 	uint8_t *p;
@@ -534,7 +536,7 @@ int wire_cga_params_decode(const uint8_t *p, size_t len, struct wire_cga_params 
 /* ------------------------------------------------------------------------------------------ */
 
 struct wire_fmip {    /* RtSolPr (subtype 2) / PrRtAdv (subtype 3), RFC 5568 §6.1 */
-	uint8_t type; /* 154 (or 150 for RFC 4068 peers: reported, not served) */
+	uint8_t type; /* 154 (RFC 4068's type 150 is classified as other ICMPv6) */
 	uint8_t code;
 	uint8_t subtype;
 	uint16_t identifier;

@@ -7,9 +7,32 @@
 
 int wire_mhopt_iter_init(struct wire_mhopt_iter *it, const struct wire_mh *mh)
 {
+	int e;
+
 	it->mh = mh->p;
+	it->c = wire_cur_make(mh->p, 0);
+	/* only a Mobility Header whose length and body wire_mh_decode() checked has options */
+	if (mh->p == NULL || mh->opts_off == 0 || mh->len < mh->opts_off)
+		return WIRE_E_TRUNCATED;
 	it->c = wire_cur_make(mh->p, mh->len);
-	return wire_skip(&it->c, mh->opts_off);
+	if ((e = wire_skip(&it->c, mh->opts_off)) != WIRE_OK)
+		it->c.len = 0;
+	return e;
+}
+
+/* n octets that are nothing but Pad1/PadN options covering them exactly */
+static bool mh_padding_only(const uint8_t *p, size_t n)
+{
+	while (n) {
+		size_t l = p[0] == WIRE_MHOPT_PAD1		 ? 1
+			   : (n >= 2 && p[0] == WIRE_MHOPT_PADN) ? 2 + (size_t)p[1]
+								 : n + 1;
+		if (l > n)
+			return false;
+		p += l;
+		n -= l;
+	}
+	return true;
 }
 
 int wire_mhopt_next(struct wire_mhopt_iter *it, struct wire_mhopt *opt)
@@ -33,11 +56,13 @@ int wire_mhopt_next(struct wire_mhopt_iter *it, struct wire_mhopt *opt)
 	opt->len = it->c.p[1];
 	body = opt->len;
 	/*
-	 * A3: a BADF whose Length counts only the authenticator (not the SPI) is accepted when
-	 * the option, SPI added, then ends exactly at the end of the MH.  The SPI-counted form
-	 * wins when it ends exactly there itself.
+	 * A3: the SPI-counted Length is the form we accept first.  A BADF whose Length counts
+	 * only the authenticator is accepted when the option, SPI added, then ends exactly at the
+	 * end of the MH, unless the SPI-counted reading leaves exactly 4 octets that are
+	 * padding (Pad1/PadN), which that reading explains (RFC 3775-style 8n+2 placement).
 	 */
-	if (opt->type == WIRE_MHOPT_BADF && it->c.len != 2 + body && it->c.len == 2 + body + 4)
+	if (opt->type == WIRE_MHOPT_BADF && it->c.len == 2 + body + 4 &&
+	    !mh_padding_only(it->c.p + 2 + body, 4))
 		body += 4;
 	if ((e = wire_get_view(&it->c, 2 + body, &p)))
 		return -e;
@@ -122,11 +147,14 @@ int wire_mh_decode(const struct wire_ip6 *ip, struct wire_mh *mh)
 		return WIRE_E_TRUNCATED;
 	mh->p = p;
 	mh->proto = p[0];
-	mh->len = 8 * ((size_t)p[1] + 1);
 	mh->type = p[2];
 	mh->csum = wire_be16(p + 4);
-	if (mh->len > ip->l4_len)
+	/* the view never claims more octets than there are, even when refused */
+	mh->len = 8 * ((size_t)p[1] + 1);
+	if (mh->len > ip->l4_len) {
+		mh->len = ip->l4_len;
 		return WIRE_E_TRUNCATED;
+	}
 	if (mh->len < ip->l4_len)
 		return WIRE_E_BAD_LENGTH; /* the MH is the last header: nothing may follow it */
 	if (mh->proto != WIRE_NH_NONE)
@@ -402,7 +430,10 @@ int wire_mh_seal(uint8_t *pkt, size_t pkt_len, size_t mh_off, size_t auth_off, c
 	if (ip.proto != WIRE_NH_MH || ip.l4_off != mh_off)
 		return WIRE_E_UNKNOWN_TYPE;
 	mh_len = 8 * ((size_t)pkt[mh_off + 1] + 1);
-	if (mh_len != ip.l4_len || auth_off < mh_off || auth_off + tag_len > mh_off + mh_len)
+	if (mh_len != ip.l4_len || auth_off < mh_off + 6 || auth_off + tag_len > mh_off + mh_len)
+		return WIRE_E_BAD_LENGTH;
+	/* the tag must fill the BADF's authenticator exactly (A3 form: Length = 4 + tag) */
+	if (pkt[auth_off - 6] != WIRE_MHOPT_BADF || pkt[auth_off - 5] != 4 + tag_len)
 		return WIRE_E_BAD_LENGTH;
 	memcpy(pkt + auth_off, tag, tag_len);
 	w = wire_buf_make(pkt, pkt_len);

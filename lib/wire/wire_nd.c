@@ -587,8 +587,20 @@ void wire_put_opt_naack(struct wire_buf *w, uint8_t code, uint8_t status, const 
 		wire_put_bytes(w, ncoa, 16); /* A22 */
 }
 
+/* The AT is a 4-bit field (RFC 5269 §4.1). */
+static bool at_fits(struct wire_buf *w, uint8_t at)
+{
+	if (at <= 15)
+		return true;
+	if (w->err == WIRE_OK)
+		w->err = WIRE_E_BAD_VALUE;
+	return false;
+}
+
 void wire_put_opt_hkreq(struct wire_buf *w, uint8_t at, const uint8_t *key, size_t key_len)
 {
+	if (!at_fits(w, at))
+		return;
 	opt_padlen(w, WIRE_ND_HK_REQUEST, (uint8_t)(at << 4), key, key_len);
 }
 
@@ -596,6 +608,8 @@ void wire_put_opt_hkrep(struct wire_buf *w, uint8_t at, uint16_t lifetime, const
 			size_t enc_len)
 {
 	size_t pad = pad8(6 + enc_len);
+	if (!at_fits(w, at))
+		return;
 	opt_head(w, WIRE_ND_HK_REPLY, 6 + enc_len + pad);
 	wire_put_u8(w, (uint8_t)pad);
 	wire_put_u8(w, (uint8_t)(at << 4));

@@ -755,6 +755,60 @@ static int fbu_end_decode(struct wire_buf *w, size_t ip6, size_t mh)
 	return decode_raw(buf, w->len, &f);
 }
 
+/* A3: a BADF in the SPI-counted form placed RFC 3775-style at 8n+2 with 12 octets of
+ * authenticator and 4 octets of padding after it is read as the SPI-counted form. */
+static void test_badf_followed_by_four_pad_octets(void **state)
+{
+	(void)state;
+	static const uint8_t pads[2][4] = { { WIRE_MHOPT_PADN, 2, 0, 0 }, { 0, 0, 0, 0 } };
+	for (int i = 0; i < 2; i++) {
+		struct wire_buf w;
+		struct wire_frame f;
+		struct wire_mac_input in;
+		size_t ip6, mh;
+		mh = fbu_begin(&w, &ip6);
+		wire_put_mhopt_altcoa(&w, mh, ref_fbu_ncoa_addr);
+		wire_mh_align(&w, mh, 8, 2);
+		size_t badf = w.len - mh;
+		wire_put_u8(&w, WIRE_MHOPT_BADF);
+		wire_put_u8(&w, 16); /* SPI + 12 */
+		wire_put_be32(&w, 0);
+		wire_put_bytes(&w, ref_fbu_at0_from_par_link_authenticator, 12);
+		wire_put_bytes(&w, pads[i], 4);
+		assert_int_equal(fbu_end_decode(&w, ip6, mh), WIRE_OK);
+		assert_int_equal(decode_raw(buf, w.len, &f), WIRE_OK);
+		assert_int_equal(badf % 8, 2);
+		assert_int_equal(f.mh.badf.off, badf);
+		assert_int_equal(f.mh.badf.auth_len, 12);
+		assert_int_equal(f.mh.badf.auth_off, badf + 6);
+		assert_memory_equal(f.mh.badf.auth, ref_fbu_at0_from_par_link_authenticator, 12);
+		/* the padding after the authenticator is MACed as it is (A20) */
+		assert_int_equal(wire_mac_input(&f.ip, &f.mh, &in), WIRE_OK);
+		assert_int_equal(in.total, 32 + f.mh.len - 12);
+		assert_ptr_equal(in.seg[in.n - 1].p, f.mh.p + f.mh.len - 4);
+	}
+}
+
+/* A refused Mobility Header never claims more octets than the packet has, and its options
+ * cannot be walked. */
+static void test_mh_refused_view(void **state)
+{
+	(void)state;
+	struct wire_frame f;
+	struct wire_mhopt_iter it;
+	size_t n = ref_fbu_at0_from_nar_link_ipv6_len;
+	uint8_t *p = malloc(n);
+
+	memcpy(p, ref_fbu_at0_from_nar_link_ipv6, n);
+	p[NAR_MH + 1] = 0x83; /* Header Len far past the packet */
+	assert_int_equal(decode_raw(p, n, &f), WIRE_E_TRUNCATED);
+	assert_true(f.mh.len <= f.ip.l4_len);
+	assert_int_equal(wire_mhopt_iter_init(&it, &f.mh), WIRE_E_TRUNCATED);
+	struct wire_mhopt o;
+	assert_int_equal(wire_mhopt_next(&it, &o), 0);
+	free(p);
+}
+
 static void test_mh_option_rules(void **state)
 {
 	(void)state;
@@ -1237,6 +1291,10 @@ static void test_fbu_builder_variants(void **state)
 		/* A20: no trailing padding after the authenticator */
 		assert_int_equal(f.mh.badf.auth_off + auth, f.mh.len);
 		assert_int_equal(f.mh.badf.off % 8, (8 - (6 + auth) % 8) % 8);
+		if (auth == 12) /* A20's literals */
+			assert_int_equal(f.mh.badf.off % 8, 6);
+		if (auth == 16)
+			assert_int_equal(f.mh.badf.off % 8, 2);
 	}
 	struct wire_buf w = wire_buf_make(buf, sizeof(buf));
 	struct wire_fbu_spec bad = { .src = ref_fbu_pcoa_addr, .dst = ref_fbu_par_addr };
@@ -1304,6 +1362,8 @@ int main(void)
 		cmocka_unit_test(test_rh2_final_destination),
 		cmocka_unit_test(test_mh_errors),
 		cmocka_unit_test(test_mh_option_rules),
+		cmocka_unit_test(test_badf_followed_by_four_pad_octets),
+		cmocka_unit_test(test_mh_refused_view),
 		cmocka_unit_test(test_badf_short_length_form),
 		cmocka_unit_test(test_ndopt_length_errors),
 		cmocka_unit_test(test_send_opts_duplicates_and_after_sig),
