@@ -16,6 +16,7 @@
   classify    GW MKCRED FMIPCTL VECTORS  BADF SPI != 0 (L1); which multicast is the router's
   ports       GW MKCRED FMIPCTL VECTORS  net_null, net_ring, af_packet (veth + netns),
                                        net_memif server: start, traffic, SIGTERM exit 0
+  workers     GW MKCRED FMIPCTL VECTORS  two workers, two RX queues, per-lcore telemetry
   pcap        GW MKCRED FMIPCTL VECTORS  net_pcap replay of the reference capture: counters,
                                        a failure PrRtAdv (A19) signed by the router key,
                                        pass-through, and out.pcap dissects cleanly in tshark
@@ -236,7 +237,7 @@ def eal(prefix, *vdevs, lcores="0-1"):
     # unique per process: other build directories may run these tests at the same time
     PREFIXES.append("%s_%d" % (prefix, os.getpid()))
     a = ["--no-huge", "--no-pci", "-m", "256", "--file-prefix", PREFIXES[-1],
-         "-l", lcores,
+         "--lcores" if "@" in lcores else "-l", lcores,
          "--log-level", "lib.eal:error"]
     for v in vdevs:
         a += ["--vdev", v]
@@ -585,7 +586,7 @@ def t_classify(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_live(gw, conf, prefix, vdevs, action=None, tel_cmds=()):
+def run_live(gw, conf, prefix, vdevs, action=None, tel_cmds=(), lcores="0-1"):
     """Start the gateway on vdevs (no --duration), wait for "running", run action(), wait ~1 s,
     read telemetry commands, SIGTERM.  Returns (returncode, stats from --stats-json, {cmd:
     answer}, output)."""
@@ -595,7 +596,7 @@ def run_live(gw, conf, prefix, vdevs, action=None, tel_cmds=()):
     js = conf + ".stats.json"
     if os.path.exists(js):
         os.unlink(js)
-    pfx = eal(prefix, *vdevs)
+    pfx = eal(prefix, *vdevs, lcores=lcores)
     p = subprocess.Popen([gw] + pfx + ["--", "--config", conf, "--stats-json", js],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, end = b"", time.time() + 30
@@ -715,6 +716,40 @@ def t_ports(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def t_workers(gw, mkcred, fmipctl, vectors):
+    """Two workers (lcores 1 and 2 on CPU 1), one net_pcap port with two RX queues (one file
+    each): each worker serves its own queue, control serves both rings, the control lcore's
+    replies leave through worker 0's return ring."""
+    tmp = tempfile.mkdtemp()
+    try:
+        d = creds(tmp, mkcred, fmipctl)
+        conf = os.path.join(tmp, "gw.conf")
+        open(conf, "w").write(minimal(d, "pass_through = same\n")
+                              .replace("mbufs = 2047", "mbufs = 8191"))
+        ref = read_pcap(os.path.join(vectors, "reference.pcap"))
+        a, b = os.path.join(tmp, "a.pcap"), os.path.join(tmp, "b.pcap")
+        write_pcap(a, ref)  # RtSolPr, PrRtAdv, 4 FBUs, FBack
+        write_pcap(b, [ref[i] for i in (2, 3, 5, 6)])  # the 4 FBUs
+        vdev = "net_pcap0,rx_pcap=%s,rx_pcap=%s,tx_pcap=%s,tx_pcap=%s" % (
+            a, b, os.path.join(tmp, "o0.pcap"), os.path.join(tmp, "o1.pcap"))
+        rc, s, tel, out = run_live(gw, conf, "fmipgw_t_mw", [vdev], lcores="0@0,1@1,2@1",
+                                   tel_cmds=["/fmipgw/lcore,2"])
+        lc1 = tel.get("/fmipgw/lcore") or {}
+        check(rc == 0 and "running: 2 worker(s)" in out, "two workers start (rc %s)" % rc)
+        got = {k: s.get(k) for k in ("rx_packets", "fbu_rx", "drop_fbu_no_key", "ctrl_rtsolpr",
+                                     "rtsolpr_rx", "prrtadv_tx", "ctrl_ret_tx", "pass_tx")}
+        check(got == {"rx_packets": 11, "fbu_rx": 8, "drop_fbu_no_key": 8, "ctrl_rtsolpr": 1,
+                      "rtsolpr_rx": 1, "prrtadv_tx": 1, "ctrl_ret_tx": 1, "pass_tx": 2},
+              "both queues' frames counted once; control served worker 0's RtSolPr %s" % got)
+        check(lc1.get("role") == "worker" and lc1.get("worker") == 1 and
+              lc1.get("rx_packets") == 4 and
+              lc1.get("fbu_rx") == 4,
+              "/fmipgw/lcore,2: worker 1 received exactly its queue's 4 FBUs (%s)" % {
+                  k: lc1.get(k) for k in ("role", "worker", "rx_packets", "fbu_rx")})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def t_two_ports(gw, mkcred, fmipctl, vectors):
     """Two net_pcap ports, pass_through = other: traffic not for the gateway leaves by the other
     port unchanged; the gateway's own answers leave by the port the request came in."""
@@ -759,7 +794,8 @@ def main():
     {"conf-keys": t_conf_keys, "conf-sample": t_conf_sample, "conf-errors": t_conf_errors,
      "doc-counters": t_doc_counters, "startup": t_startup, "pcap": t_pcap,
      "fuzz-replay": t_fuzz_replay, "two-ports": t_two_ports,
-     "small-ring": t_small_ring, "classify": t_classify, "ports": t_ports}[cmd](*args)
+     "small-ring": t_small_ring, "classify": t_classify, "ports": t_ports,
+     "workers": t_workers}[cmd](*args)
     for p in PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if failures:
