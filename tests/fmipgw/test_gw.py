@@ -17,6 +17,8 @@
   ports       GW MKCRED FMIPCTL VECTORS  net_null, net_ring, af_packet (veth + netns),
                                        net_memif server: start, traffic, SIGTERM exit 0
   workers     GW MKCRED FMIPCTL VECTORS  two workers, two RX queues, per-lcore telemetry
+  runtime     GW MKCRED FMIPCTL VECTORS  truncated telemetry values, SIGHUP [ap.*] warning
+                                       under telemetry load, SIGTERM under telemetry load
   pcap        GW MKCRED FMIPCTL VECTORS  net_pcap replay of the reference capture: counters,
                                        a failure PrRtAdv (A19) signed by the router key,
                                        pass-through, and out.pcap dissects cleanly in tshark
@@ -750,6 +752,78 @@ def t_workers(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def t_runtime(gw, mkcred, fmipctl, vectors):
+    """While running: /fmipgw/config reports values the telemetry library would cut
+    (truncated_values); SIGHUP with an added [ap.*] section warns "need a restart" while
+    another thread reads /fmipgw/config in a loop; SIGTERM while telemetry clients keep
+    asking: exit 0 (with the ASan build: no use after free)."""
+    import signal
+    import threading
+    import time
+    tmp = tempfile.mkdtemp()
+    try:
+        d = creds(tmp, mkcred, fmipctl)
+        conf = os.path.join(tmp, "gw.conf")
+        long_par = ",".join("2003:0000:0000:0000:0000:0000:0000:%04x" % i for i in range(1, 5))
+        text = minimal(d).replace("addresses = 2003::1", "addresses = " + long_par)
+        open(conf, "w").write(text)
+        stop = threading.Event()
+        errors, answers = [], [0]
+
+        def hammer(prefix):
+            while not stop.is_set():
+                try:
+                    t = P.Telemetry(prefix, timeout=2)
+                    while not stop.is_set():
+                        for c in ("/fmipgw/config", "/fmipgw/stats", "/fmipgw/keys",
+                                  "/fmipgw/key,2003::1"):
+                            t.cmd(c)
+                            answers[0] += 1
+                except (OSError, ValueError, RuntimeError):
+                    pass  # the gateway went away: expected at the end
+                except Exception as e:  # noqa: BLE001
+                    errors.append(repr(e))
+                    return
+
+        def action():
+            tel = P.Telemetry(PREFIXES[-1])
+            cfg = tel.cmd("/fmipgw/config")["/fmipgw/config"]
+            check(cfg.get("truncated_values") == 1,
+                  "/fmipgw/config counts the value the telemetry library cut (%s)"
+                  % cfg.get("truncated_values"))
+            tel.close()
+            for _ in range(2):
+                threading.Thread(target=hammer, args=(PREFIXES[-1],), daemon=True).start()
+            open(conf, "w").write(text + "[ap.x]\nlla = 02:00:00:00:00:0a\nkind = no-fmip\n")
+            for _ in range(5):  # reloads while /fmipgw/config is read
+                gwp[0].send_signal(signal.SIGHUP)
+                time.sleep(0.2)
+
+        gwp = []
+        orig = subprocess.Popen
+
+        def popen(*a, **k):
+            gwp.append(orig(*a, **k))
+            return gwp[-1]
+        subprocess.Popen = popen
+        try:
+            rc, s, tel, out = run_live(gw, conf, "fmipgw_t_rt", ["net_null0"], action=action,
+                                       tel_cmds=["/fmipgw/stats"])
+        finally:
+            subprocess.Popen = orig
+            stop.set()
+        st = tel.get("/fmipgw/stats") or {}
+        check(st.get("reloads") == 5 and st.get("reload_errors") == 0 and
+              "[ap.*] sections (need a restart)" in out,
+              "SIGHUP with a new [ap.*] section: reloaded, warned 'need a restart' (reloads %s)"
+              % st.get("reloads"))
+        check(rc == 0 and not errors and answers[0] > 0,
+              "SIGTERM under telemetry load: exit 0 (rc %s, %d answers, %s)"
+              % (rc, answers[0], errors[:2]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def t_two_ports(gw, mkcred, fmipctl, vectors):
     """Two net_pcap ports, pass_through = other: traffic not for the gateway leaves by the other
     port unchanged; the gateway's own answers leave by the port the request came in."""
@@ -795,7 +869,7 @@ def main():
      "doc-counters": t_doc_counters, "startup": t_startup, "pcap": t_pcap,
      "fuzz-replay": t_fuzz_replay, "two-ports": t_two_ports,
      "small-ring": t_small_ring, "classify": t_classify, "ports": t_ports,
-     "workers": t_workers}[cmd](*args)
+     "workers": t_workers, "runtime": t_runtime}[cmd](*args)
     for p in PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if failures:
