@@ -261,6 +261,12 @@ def t_startup(gw, mkcred, fmipctl):
                                 "--config", f], capture_output=True, text=True, timeout=60)
             check(r.returncode == 1 and "no hugepages are reserved" in r.stderr and
                   "--no-huge" in r.stderr, "no hugepages and no --no-huge: exit 1, says how")
+            # --in-memory alone still maps hugepages
+            r = subprocess.run([gw, "--no-pci", "--in-memory", "-l", "0-1", "--vdev",
+                                "net_null0", "--", "--config", f], capture_output=True,
+                               text=True, timeout=60)
+            check(r.returncode == 1 and "no hugepages are reserved" in r.stderr,
+                  "--in-memory without --no-huge and no hugepages: exit 1, says how")
         js = os.path.join(tmp, "s.json")
         r = subprocess.run([gw] + eal("fmipgw_t_single", "net_null0", lcores="0") +
                            ["--", "--config", f, "--duration", "1", "--stats-json", js],
