@@ -65,6 +65,8 @@ extern "C" {
 	X(NO_HAO, "fbu without home address option")                                          \
 	X(HAO_MISMATCH, "home address is not the key's cga") /* A21 */                        \
 	X(STALE_SEQ, "fbu sequence not newer")		     /* A14 */                        \
+	X(NO_ALTCOA, "fbu from the par's link without alternate care-of address")             \
+	X(FLAGS, "fbu without the a and h flags") /* RFC 5568 §6.2.2 */                      \
 	X(BAD_MAC, "authenticator does not verify")                                           \
 	X(NO_KEY, "no handover key")                                                          \
 	X(NOSPACE, "no space")                                                                \
@@ -140,6 +142,8 @@ struct hk_ar_cfg {
 	uint16_t hk_lifetime;	     /* HK-LIFETIME seconds (default 43200) */
 	bool reply_on_failure;	     /* A19: answer unverified solicitations (default true) */
 	uint32_t failure_reply_rate; /* A19: at most this many such replies per second (10) */
+	uint16_t mtu; /* the link MTU the PrRtAdv must fit (default 1500, at least 1280): AP
+		       * tuples that do not fit are left out and the Code is 3 */
 };
 void hk_ar_cfg_defaults(struct hk_ar_cfg *cfg);
 
@@ -219,8 +223,9 @@ struct hk_fbu_info {
 
 /*
  * The FBU checks that are not the MAC, for a frame wire_decode_frame() accepted: an FBU with
- * a Home Address option (A23) equal to key_cga when given (A21), and a sequence newer than
- * last_seq when has_last (A14, mod 2^16).  Fills *info.  Returns HK_R_OK or the reason.
+ * the A and H flags (RFC 5568 §6.2.2), a Home Address option (A23) equal to key_cga when given
+ * (A21), an Alternate CoA when sent from the PAR's link (source == HAO, §6.2.2), and a sequence
+ * newer than last_seq when has_last (A14, mod 2^16).  Fills *info.  HK_R_OK or the reason.
  */
 int hk_fbu_check(const struct hk_fbu_policy *p, const struct wire_frame *f, const uint8_t *key_cga,
 		 bool has_last, uint16_t last_seq, struct hk_fbu_info *info);
@@ -229,12 +234,13 @@ bool hk_seq_newer(uint16_t last, uint16_t seq);
 
 /*
  * The FBack (RFC 5568 §6.2.3) from the PAR to the NCoA with a BADF made with the key (A20):
- * status, the FBU's sequence, the granted lifetime (in the policy's units), Alt-CoA when
- * status is 1.  Writes an IPv6 packet (no L2).  Returns HK_R_OK or a reason.
+ * status, the FBU's sequence, the granted lifetime (in the policy's units, never more than
+ * granted), and for status 1 the NCoA the NAR assigned (assigned_ncoa, required then) in an
+ * Alternate CoA option.  Writes an IPv6 packet (no L2).  Returns HK_R_OK or a reason.
  */
 int hk_fback_build(struct mac_ctx *mctx, const struct mac_key *key, const struct hk_fbu_policy *p,
-		   const struct hk_fbu_info *fbu, uint8_t status, uint8_t *pkt, size_t cap,
-		   size_t *len);
+		   const struct hk_fbu_info *fbu, uint8_t status, const uint8_t *assigned_ncoa,
+		   uint8_t *pkt, size_t cap, size_t *len);
 
 /* ------------------------------------------------------------------------------------------ */
 /* MN role                                                                                     */

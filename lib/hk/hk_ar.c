@@ -78,6 +78,7 @@ void hk_ar_cfg_defaults(struct hk_ar_cfg *cfg)
 	cfg->hk_lifetime = HK_LIFETIME_DEFAULT;
 	cfg->reply_on_failure = true;
 	cfg->failure_reply_rate = 10;
+	cfg->mtu = 1500;
 }
 
 void hk_fbu_policy_defaults(struct hk_fbu_policy *p)
@@ -97,9 +98,15 @@ static const struct hk_ap *ap_find(const struct hk_ar_cfg *cfg, const uint8_t *l
 	return NULL;
 }
 
-/* One [AP-ID, AR-Info] tuple (RFC 5568 §6.1.2).  Returns 1 if it carried NAR information. */
+/*
+ * One [AP-ID, AR-Info] tuple (RFC 5568 §6.1.2).  Returns 1 if it carried NAR information, 0
+ * if it carried an Option-Code 5-7 answer, -1 if it did not fit in the room left.
+ */
 static int put_ap(struct wire_buf *w, const uint8_t *ap_lla, const struct hk_ap *ap)
 {
+	size_t need = ap && ap->kind == HK_AP_NAR ? 16 + 16 + 24 + 24 : 16;
+	if (w->cap - w->len < need)
+		return -1;
 	if (ap == NULL) {
 		wire_put_opt_lla(w, WIRE_LLA_NO_PREFIX, ap_lla, 6); /* unknown AP: no prefix info */
 		return 0;
@@ -144,16 +151,25 @@ static int build_prrtadv(const struct hk_ar_cfg *cfg, const struct reply_parts *
 	const struct wire_frame *f = r->sol;
 	struct wire_buf w = wire_buf_make(out->pkt, sizeof(out->pkt));
 	struct wire_buf aps;
-	uint8_t apbuf[1024];
+	uint8_t apbuf[HK_PKT_MAX];
 	struct wire_ndopt_iter it;
 	struct wire_ndopt o;
 	unsigned asked = 0, known = 0;
 	bool wildcard = false;
-	size_t ip6, icmp;
-	int code, rr;
+	size_t ip6, icmp, fixed, limit;
+	int code, rr, t;
 
+	/* The reply must fit the link MTU: the AP tuples get what the fixed part leaves. */
+	limit = cfg->mtu >= 1280 ? cfg->mtu : 1280;
+	limit = limit < sizeof(out->pkt) ? limit : sizeof(out->pkt);
+	fixed = WIRE_IPV6_HLEN + 8 + (cfg->lla ? 16 : 0) + 16 /* Timestamp */ +
+		(cfg->creds->params ? (4 + cfg->creds->params_len + 7) / 8 * 8 : 0) +
+		(r->nonce ? r->nonce_len + 2 : 0) + (r->enc ? (6 + r->enc_len + 7) / 8 * 8 : 0) +
+		(20 + cfg->creds->sig_len + 7) / 8 * 8;
+	if (fixed > limit)
+		return HK_R_NOSPACE;
 	/* The AP tuples go into a side buffer first: the Code depends on them. */
-	aps = wire_buf_make(apbuf, sizeof(apbuf));
+	aps = wire_buf_make(apbuf, limit - fixed);
 	wire_ndopt_iter_init(&it, &f->icmp, f->nd.fmip.opts_off);
 	while (wire_ndopt_next(&it, &o) == 1) {
 		struct wire_opt_lla l;
@@ -164,20 +180,23 @@ static int build_prrtadv(const struct hk_ar_cfg *cfg, const struct reply_parts *
 			continue;
 		if (l.code == WIRE_LLA_WILDCARD) {
 			wildcard = true;
-		} else if (l.code == WIRE_LLA_NEW_AP && asked < 16) {
-			known += (unsigned)put_ap(&aps, l.lla, ap_find(cfg, l.lla));
+		} else if (l.code == WIRE_LLA_NEW_AP) {
+			t = put_ap(&aps, l.lla, ap_find(cfg, l.lla));
+			known += t == 1;
 			asked++;
 		}
 	}
 	if (wildcard && asked == 0) {
 		/* all nearby APs (RFC 5568 §6.1.1 Option-Code 0) */
-		for (unsigned i = 0; i < cfg->n_aps; i++, asked++)
-			known += (unsigned)put_ap(&aps, cfg->aps[i].ap_lla, &cfg->aps[i]);
+		for (unsigned i = 0; i < cfg->n_aps; i++, asked++) {
+			t = put_ap(&aps, cfg->aps[i].ap_lla, &cfg->aps[i]);
+			known += t == 1;
+		}
 	}
 	if (aps.err != WIRE_OK)
 		return HK_R_NOSPACE;
 	/* RFC 5568 §6.1.2: 0 = tuples for every AP asked, 2 = no new-router information,
-	 * 3 = information for a subset. */
+	 * 3 = information for a subset (also when tuples did not fit the MTU). */
 	code = known == 0 ? 2 : known == asked ? 0 : 3;
 
 	ip6 = wire_build_ip6(&w, cfg->creds->addr, f->ip.src, WIRE_NH_ICMPV6, 255);
@@ -337,6 +356,8 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 		return out->reason = HK_R_MALFORMED; /* silently discarded */
 	if (f.msg != WIRE_MSG_RTSOLPR)
 		return out->reason = HK_R_NOT_RTSOLPR;
+	if (f.nd.fmip.code != 0)
+		return out->reason = HK_R_MALFORMED; /* RFC 5568 §6.1.1: Code 0 */
 
 	/* RFC 5269 §3.2: validate with SEND first (A6, A7); no state before that (§5). */
 	send_verify_req_from_frame(&req, &f);
@@ -350,6 +371,10 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 		out->reason = HK_R_SEND;
 		out->send_reason = res.reason;
 		out->cga_err = res.cga_err;
+		/* Not from this link (A7, RFC 4861 §6.1) or not even a well-formed SEND message:
+		 * silently discarded — an answer would be an amplifier for spoofed sources. */
+		if (res.reason == SEND_R_HOP_LIMIT || res.reason == SEND_R_MALFORMED)
+			return out->reason;
 		/* MUST NOT include a Handover Key Reply nor touch any key record */
 		return failure_reply(cfg, st, &rp, now, out);
 	}
@@ -386,7 +411,7 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 	}
 	memcpy(k->cga, f.ip.src, 16);
 	SHA1(info.pubkey, info.pubkey_len, k->pk_sha1);
-	struct hk_key old;
+	struct hk_key old = { 0 };
 	/* a record past its lifetime is no key, whatever the store says (A13) */
 	if (ks && ks->find(ks->ctx, k->cga, &old) == 1 && old.issued + old.lifetime > (now >> 16) &&
 	    CRYPTO_memcmp(old.pk_sha1, k->pk_sha1, 20) == 0) {
@@ -396,7 +421,6 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 		*k = old;
 		rp.lifetime = (uint16_t)(left > 0xffff ? 0xffff : left);
 		out->op = HK_KEY_EXISTING;
-		OPENSSL_cleanse(&old, sizeof(old));
 	} else {
 		k->at = (uint8_t)at;
 		k->key_len = (uint8_t)hk_at_key_len(cfg->mac, (uint8_t)at);
@@ -404,6 +428,7 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 		if (RAND_priv_bytes(k->key, k->key_len) != 1) {
 			EVP_PKEY_free(ek);
 			OPENSSL_cleanse(k, sizeof(*k));
+			OPENSSL_cleanse(&old, sizeof(old));
 			return out->reason = HK_R_RANDOM;
 		}
 		k->issued = now >> 16;
@@ -411,6 +436,7 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 		rp.lifetime = cfg->hk_lifetime;
 		out->op = HK_KEY_INSERT;
 	}
+	OPENSSL_cleanse(&old, sizeof(old)); /* whatever the store handed over */
 	r = encrypt_key(ek, k->key, k->key_len, enc, &enc_len);
 	EVP_PKEY_free(ek);
 	if (r == HK_R_OK) {
@@ -451,6 +477,12 @@ int hk_fbu_check(const struct hk_fbu_policy *p, const struct wire_frame *f, cons
 		return HK_R_NO_HAO;
 	if (key_cga && memcmp(f->ip.hao, key_cga, 16) != 0)
 		return HK_R_HAO_MISMATCH; /* A21 */
+	if ((mh->u.fbu.flags & (WIRE_FBU_FLAG_A | WIRE_FBU_FLAG_H)) !=
+	    (WIRE_FBU_FLAG_A | WIRE_FBU_FLAG_H))
+		return HK_R_FLAGS;
+	/* from the PAR's link the NCoA can only be in the Alternate CoA option */
+	if (memcmp(f->ip.src, f->ip.hao, 16) == 0 && mh->altcoa == NULL)
+		return HK_R_NO_ALTCOA;
 	if (has_last && !hk_seq_newer(last_seq, mh->u.fbu.seq))
 		return HK_R_STALE_SEQ; /* A14 */
 	memcpy(info->pcoa, f->ip.hao, 16);
@@ -497,8 +529,8 @@ int hk_badf_seal(struct mac_ctx *mctx, const struct mac_key *key, uint8_t *pkt, 
 }
 
 int hk_fback_build(struct mac_ctx *mctx, const struct mac_key *key, const struct hk_fbu_policy *p,
-		   const struct hk_fbu_info *fbu, uint8_t status, uint8_t *pkt, size_t cap,
-		   size_t *len)
+		   const struct hk_fbu_info *fbu, uint8_t status, const uint8_t *assigned_ncoa,
+		   uint8_t *pkt, size_t cap, size_t *len)
 {
 	struct wire_buf w = wire_buf_make(pkt, cap);
 	struct wire_fback_spec s = {
@@ -506,14 +538,17 @@ int hk_fback_build(struct mac_ctx *mctx, const struct mac_key *key, const struct
 		.dst = fbu->ncoa,
 		.status = status,
 		.seq = fbu->seq,
-		/* the granted lifetime, in the units the peer uses (A4) */
-		.lifetime = (uint16_t)(p->lifetime_4s ? (fbu->lifetime + 3) / 4 : fbu->lifetime),
-		.altcoa = status == 1 ? fbu->ncoa : NULL,
+		/* the granted lifetime, in the units the peer uses (A4), never rounded up */
+		.lifetime = (uint16_t)(p->lifetime_4s ? fbu->lifetime / 4 : fbu->lifetime),
+		/* status 1: "use NCoA supplied in alternate CoA", the one the NAR assigned */
+		.altcoa = status == 1 ? assigned_ncoa : NULL,
 		.auth_len = key->tag_len,
 	};
 	size_t mh_off, auth_off;
 	int r;
 
+	if (status == 1 && assigned_ncoa == NULL)
+		return HK_R_INTERNAL;
 	if (wire_build_fback(&w, &s, &mh_off, &auth_off) != WIRE_OK)
 		return HK_R_NOSPACE;
 	if ((r = hk_badf_seal(mctx, key, pkt, w.len, mh_off, auth_off)) != HK_R_OK)

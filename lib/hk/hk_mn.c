@@ -322,7 +322,9 @@ int hk_mn_fbu(struct hk_mn *mn, struct mac_ctx *mctx, const struct mac_engine *e
 	size_t mh_off, auth_off;
 	int r;
 
-	if (k == NULL)
+	/* RFC 5269 §3.4: the key of (PAR, previous care-of CGA): the HAO must be the CGA the
+	 * key was provisioned for */
+	if (k == NULL || memcmp(s->pcoa, k->cga, 16) != 0)
 		return HK_R_NO_KEY;
 	if (mac_key_init(eng, &mk, k->at, k->key, k->key_len) != 0)
 		return HK_R_NO_AT;

@@ -289,7 +289,7 @@ static void ar_fbu(struct ar_world *w, char **tok, int n)
 	}
 	w->store.has_last[i] = true;
 	w->store.last_seq[i] = info.seq;
-	r = hk_fback_build(w->mctx, &mk, &pol, &info, 0, fback, sizeof(fback), &fback_len);
+	r = hk_fback_build(w->mctx, &mk, &pol, &info, 0, NULL, fback, sizeof(fback), &fback_len);
 	mac_key_clear(&mk);
 	printf("verdict=ok seq=%u lifetime=%u from_par_link=%d auth_len=%u", info.seq,
 	       info.lifetime, info.from_par_link ? 1 : 0, in.auth_len);

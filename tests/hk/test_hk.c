@@ -294,6 +294,14 @@ static void round_trip(unsigned bits, uint8_t at)
 			 HK_R_OK);
 	assert_int_equal(wire_decode_frame(pkt, n, WIRE_LINK_RAW6, &f), WIRE_OK);
 	assert_int_equal(f.msg, WIRE_MSG_FBU);
+	/* RFC 5269 §3.4: the key is that of the previous care-of CGA: no key for another HAO */
+	struct hk_fbu_spec other = fs;
+	other.pcoa = ncoa;
+	size_t n2;
+	uint8_t pkt2[512];
+	assert_int_equal(
+	    hk_mn_fbu(&w->m, w->mctx, w->eng, &other, now + 300, pkt2, sizeof(pkt2), &n2),
+	    HK_R_NO_KEY);
 	struct wire_mac_input in;
 	struct mac_key mk;
 	struct mac_job job;
@@ -314,7 +322,7 @@ static void round_trip(unsigned bits, uint8_t at)
 	assert_int_equal(info.lifetime, 30);
 
 	/* FBack from the PAR, checked by the MN with its key */
-	assert_int_equal(hk_fback_build(w->mctx, &mk, &pol, &info, 0, pkt, sizeof(pkt), &n),
+	assert_int_equal(hk_fback_build(w->mctx, &mk, &pol, &info, 0, NULL, pkt, sizeof(pkt), &n),
 			 HK_R_OK);
 	assert_int_equal(wire_decode_frame(pkt, n, WIRE_LINK_RAW6, &f), WIRE_OK);
 	assert_int_equal(f.msg, WIRE_MSG_FBACK);
@@ -619,6 +627,7 @@ static void test_hop_limit_and_malformed(void **state)
 	sol[7] = 64; /* A7: Hop Limit must be 255 */
 	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now, out), HK_R_SEND);
 	assert_int_equal(out->send_reason, SEND_R_HOP_LIMIT);
+	assert_int_equal(out->len, 0); /* off-link: no reply at all (no amplifier) */
 	sol[7] = 255;
 	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n - 1, now, out),
 			 HK_R_MALFORMED);
@@ -626,6 +635,52 @@ static void test_hop_limit_and_malformed(void **state)
 	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, ref_fbu_at0_fback_ipv6,
 				       ref_fbu_at0_fback_ipv6_len, now, out),
 			 HK_R_NOT_RTSOLPR);
+	/* RFC 5568 §6.1.1: an RtSolPr has Code 0 */
+	struct wire_frame f;
+	assert_int_equal(wire_decode_frame(sol, n, WIRE_LINK_RAW6, &f), WIRE_OK);
+	sol[f.ip.l4_off + 1] = 1;
+	icmp_csum_fix(sol, &f, f.ip.l4_len);
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now, out),
+			 HK_R_MALFORMED);
+	assert_int_equal(out->len, 0);
+	free(out);
+	world_free(w);
+}
+
+/* The PrRtAdv fits the link MTU: AP tuples that do not fit are left out, Code 3. */
+static void test_prrtadv_fits_mtu(void **state)
+{
+	(void)state;
+	struct world *w = world_new(2048);
+	uint8_t sol[HK_PKT_MAX];
+	struct hk_ar_out *out = malloc(sizeof(*out));
+	struct hk_ap aps[20];
+	uint64_t now = TS(T0);
+	struct hk_rtsolpr_spec s = { .dst = w->ar.addr, .at = 0 }; /* wildcard: every AP */
+	size_t n;
+	struct wire_frame f;
+
+	for (unsigned i = 0; i < 20; i++) {
+		aps[i] = w->ap;
+		aps[i].ap_lla[5] = (uint8_t)i;
+	}
+	w->arc.aps = aps;
+	w->arc.n_aps = 20;
+	assert_int_equal(hk_mn_rtsolpr(&w->m, &s, now, sol, sizeof(sol), &n), HK_R_OK);
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now, out), HK_R_OK);
+	assert_true(out->len <= 1500);
+	assert_true(out->len > 1500 - 80); /* filled up to what fits */
+	assert_int_equal(wire_decode_frame(out->pkt, out->len, WIRE_LINK_RAW6, &f), WIRE_OK);
+	assert_int_equal(f.nd.fmip.code, 3);
+	assert_int_equal(hk_mn_prrtadv(&w->m, out->pkt, out->len, now, NULL), HK_R_OK);
+	store_commit(&w->store, out);
+	/* a 1280-octet link gets fewer tuples, still a key */
+	w->arc.mtu = 1280;
+	assert_int_equal(hk_mn_rtsolpr(&w->m, &s, now + TS(1), sol, sizeof(sol), &n), HK_R_OK);
+	assert_int_equal(hk_ar_rtsolpr(&w->arc, &w->st, &w->ks.ks, sol, n, now + TS(1), out),
+			 HK_R_OK);
+	assert_true(out->len <= 1280);
+	assert_int_equal(out->op, HK_KEY_EXISTING);
 	free(out);
 	world_free(w);
 }
@@ -1068,6 +1123,27 @@ static void test_fbu_checks(void **state)
 	p.max_lifetime = 25;
 	assert_int_equal(hk_fbu_check(&p, &f, NULL, false, 0, &info), HK_R_OK);
 	assert_int_equal(info.lifetime, 25);
+	/* RFC 5568 §6.2.2: the A and H flags */
+	uint8_t pkt[256];
+	memcpy(pkt, ref_fbu_at0_from_nar_link_ipv6, ref_fbu_at0_from_nar_link_ipv6_len);
+	pkt[64 + 8] = WIRE_FBU_FLAG_A; /* H cleared (MH at 64, flags at 8) */
+	assert_int_equal(wire_mh_seal(pkt, ref_fbu_at0_from_nar_link_ipv6_len, 64, 64 + 20,
+				      ref_fbu_at0_from_nar_link_authenticator, 12),
+			 WIRE_OK);
+	assert_int_equal(
+	    wire_decode_frame(pkt, ref_fbu_at0_from_nar_link_ipv6_len, WIRE_LINK_RAW6, &f),
+	    WIRE_OK);
+	assert_int_equal(hk_fbu_check(&p, &f, NULL, false, 0, &info), HK_R_FLAGS);
+	/* from the PAR's link (source = HAO) there must be an Alternate CoA */
+	memcpy(pkt, ref_fbu_at0_from_nar_link_ipv6, ref_fbu_at0_from_nar_link_ipv6_len);
+	memcpy(pkt + 8, ref_fbu_pcoa_addr, 16);
+	assert_int_equal(wire_mh_seal(pkt, ref_fbu_at0_from_nar_link_ipv6_len, 64, 64 + 20,
+				      ref_fbu_at0_from_nar_link_authenticator, 12),
+			 WIRE_OK);
+	assert_int_equal(
+	    wire_decode_frame(pkt, ref_fbu_at0_from_nar_link_ipv6_len, WIRE_LINK_RAW6, &f),
+	    WIRE_OK);
+	assert_int_equal(hk_fbu_check(&p, &f, NULL, false, 0, &info), HK_R_NO_ALTCOA);
 	/* from the PAR's link */
 	assert_int_equal(wire_decode_frame(ref_fbu_at0_from_par_link_ipv6,
 					   ref_fbu_at0_from_par_link_ipv6_len, WIRE_LINK_RAW6, &f),
@@ -1108,9 +1184,28 @@ static void test_fback_vector(void **state)
 	hk_fbu_policy_defaults(&p);
 	memcpy(info.par, ref_fbu_par_addr, 16);
 	memcpy(info.ncoa, ref_fbu_ncoa_addr, 16);
-	assert_int_equal(hk_fback_build(ctx, &mk, &p, &info, 0, pkt, sizeof(pkt), &n), HK_R_OK);
+	assert_int_equal(hk_fback_build(ctx, &mk, &p, &info, 0, NULL, pkt, sizeof(pkt), &n),
+			 HK_R_OK);
 	assert_int_equal(n, ref_fbu_at0_fback_ipv6_len);
 	assert_memory_equal(pkt, ref_fbu_at0_fback_ipv6, n);
+	/* Status 1 carries the NCoA the NAR assigned, not the MN's rejected one */
+	static const uint8_t assigned[16] = { 0x20, 3, 0, 0, 0, 0, 0, 2, [15] = 0x99 };
+	struct wire_frame f;
+	assert_int_equal(hk_fback_build(ctx, &mk, &p, &info, 1, NULL, pkt, sizeof(pkt), &n),
+			 HK_R_INTERNAL);
+	assert_int_equal(hk_fback_build(ctx, &mk, &p, &info, 1, assigned, pkt, sizeof(pkt), &n),
+			 HK_R_OK);
+	assert_int_equal(wire_decode_frame(pkt, n, WIRE_LINK_RAW6, &f), WIRE_OK);
+	assert_int_equal(f.mh.u.fback.status, 1);
+	assert_memory_equal(f.mh.altcoa, assigned, 16);
+	assert_memory_equal(f.ip.dst, ref_fbu_ncoa_addr, 16);
+	/* 4-second units are never rounded up past what was granted (A4) */
+	p.lifetime_4s = true;
+	info.lifetime = 10;
+	assert_int_equal(hk_fback_build(ctx, &mk, &p, &info, 0, NULL, pkt, sizeof(pkt), &n),
+			 HK_R_OK);
+	assert_int_equal(wire_decode_frame(pkt, n, WIRE_LINK_RAW6, &f), WIRE_OK);
+	assert_int_equal(f.mh.u.fback.lifetime, 2);
 	mac_key_clear(&mk);
 	mac_ctx_destroy(ctx);
 	mac_engine_destroy(eng);
@@ -1150,6 +1245,7 @@ int main(void)
 		cmocka_unit_test(test_retransmission_served_copy_refused),
 		cmocka_unit_test(test_hop_limit_and_malformed),
 		cmocka_unit_test(test_prrtadv_codes),
+		cmocka_unit_test(test_prrtadv_fits_mtu),
 		cmocka_unit_test(test_mn_drops_bad_prrtadv),
 		cmocka_unit_test(test_mn_refuses_unsupported_at),
 		cmocka_unit_test(test_same_cga_other_public_key),
