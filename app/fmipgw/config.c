@@ -686,7 +686,7 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 		/* rte_cfgfile_load() reads lines with fgets into CFG_NAME_LEN + CFG_VALUE_LEN + 4
 		 */
 		const size_t max_line = CFG_NAME_LEN + CFG_VALUE_LEN + 2;
-		static char msg[128];
+		char msg[128];
 
 		while (f != NULL && fgets(buf, sizeof(buf), f) != NULL) {
 			size_t len = strlen(buf);
