@@ -17,8 +17,6 @@ usage: bench_gw.py BUILD_DIR SOURCE_DIR [--quick] [--only a,b,c]   (root: netns 
 import os
 import re
 import shutil
-import socket
-import statistics
 import struct
 import subprocess
 import sys
@@ -28,7 +26,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
 import fmippeer as P  # noqa: E402
-from test_gw_e2e import CONFIG, Gw, Link, MN_MAC, PAR, A, setns  # noqa: E402
+from test_gw_e2e import CONFIG, Gw, MN_MAC, PAR, A, tap_in_netns  # noqa: E402
 
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
@@ -209,13 +207,7 @@ def run_b(gw_bin, conf, prefix, ifname, ns, extra, mns, enc, router_pub, out):
     os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
     subprocess.run(["ip", "netns", "add", ns], check=True)
     try:
-        subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)
-        subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
-                        "net.ipv6.conf.%s.disable_ipv6=1" % ifname], check=True)
-        subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", ifname, "up"],
-                       check=True)
-        setns(ns)
-        link = Link(ifname)
+        link = tap_in_netns(ifname, ns)
         time.sleep(0.5)
         s0 = gw.stats()
         rtt = provision_all(link, mns, enc, router_pub, ROUNDS)

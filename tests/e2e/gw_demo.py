@@ -20,7 +20,7 @@ from cryptography import x509
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fmippeer as P  # noqa: E402
-from test_gw_e2e import CONFIG, Gw, Link, MN_MAC, PAR, A, setns  # noqa: E402
+from test_gw_e2e import CONFIG, Gw, MN_MAC, PAR, A, tap_in_netns  # noqa: E402
 
 
 def new_mn(prefix8):
@@ -53,13 +53,7 @@ def main():
     subprocess.run(["ip", "netns", "add", ns], check=True)
     ok = True
     try:
-        subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)
-        subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
-                        "net.ipv6.conf.%s.disable_ipv6=1" % ifname], check=True)
-        subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", ifname, "up"],
-                       check=True)
-        setns(ns)
-        link = Link(ifname)
+        link = tap_in_netns(ifname, ns)
         keys, lat = [], []
         for i, (k, params, cga) in enumerate(mns):
             at = i % 2

@@ -90,6 +90,18 @@ def setns(name):
     os.close(fd)
 
 
+def tap_in_netns(ifname, ns):
+    """Move the gateway's TAP interface into the network namespace ns (made by the caller,
+    who also deletes it), bring it up without IPv6 of its own, enter ns, and open the
+    interface for raw frames."""
+    subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)
+    subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+                    "net.ipv6.conf.%s.disable_ipv6=1" % ifname], check=True)
+    subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", ifname, "up"], check=True)
+    setns(ns)
+    return Link(ifname)
+
+
 class Link:
     """Raw frames on the tap interface (inside the namespace)."""
 
@@ -243,13 +255,7 @@ def main():
     gw = Gw(gw_bin, conf, prefix, ifname)
     subprocess.run(["ip", "netns", "add", ns], check=True)
     try:
-        subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)
-        subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
-                        "net.ipv6.conf.%s.disable_ipv6=1" % ifname], check=True)
-        subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", ifname, "up"],
-                       check=True)
-        setns(ns)
-        link = Link(ifname)
+        link = tap_in_netns(ifname, ns)
         secrets = run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1,
                       mn2, p1, p2, cga1, cga2)
         rc = gw.stop()
