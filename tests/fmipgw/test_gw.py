@@ -246,6 +246,15 @@ def eal(prefix, *vdevs, lcores="0-1"):
     return a
 
 
+def refused_at_start_and_check(gw, f, line, prefix, needle, what):
+    """Both a real start and --check refuse config f with exit 1, `f:line:` and needle."""
+    for args, label in ((eal(prefix, "net_null0") + ["--", "--config", f], ""),
+                        (["--", "--config", f, "--check"], "--check: ")):
+        r = subprocess.run([gw] + args, capture_output=True, text=True, timeout=60)
+        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and needle in r.stderr,
+              "%s%s refused: exit 1, file:line (%s)" % (label, what, r.stderr.strip()[-200:]))
+
+
 def t_startup(gw, mkcred, fmipctl):
     tmp = tempfile.mkdtemp()
     try:
@@ -284,32 +293,16 @@ def t_startup(gw, mkcred, fmipctl):
         text = minimal(d).replace("prefixes = 2003::/64", "prefixes = 2004::/64")
         open(f, "w").write(text)
         line = text.split("\n").index("prefixes = 2004::/64") + 1
-        r = subprocess.run([gw] + eal("fmipgw_t_pfx", "net_null0") + ["--", "--config", f],
-                           capture_output=True, text=True, timeout=60)
-        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
-              "RFC 3779" in r.stderr, "prefix outside the certificate: exit 1, file:line (%s)"
-              % r.stderr.strip()[-200:])
-        r = subprocess.run([gw, "--", "--config", f, "--check"], capture_output=True, text=True,
-                           timeout=60)
-        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
-              "RFC 3779" in r.stderr, "--check: prefix outside the certificate refused (%s)"
-              % r.stderr.strip()[-200:])
+        refused_at_start_and_check(gw, f, line, "fmipgw_t_pfx", "RFC 3779",
+                                   "prefix outside the certificate")
         # a certification path that does not lead to the configured anchor
         other = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "vectors", "keys",
                              "ca.cert_ipext.pem")
         text = minimal(d).replace(d + "/trust-anchor.pem", other)
         open(f, "w").write(text)
         line = [i + 1 for i, ln in enumerate(text.split("\n")) if ln.startswith("cert_file")][0]
-        r = subprocess.run([gw] + eal("fmipgw_t_ta", "net_null0") + ["--", "--config", f],
-                           capture_output=True, text=True, timeout=60)
-        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
-              "does not validate" in r.stderr, "path to another anchor: exit 1, file:line (%s)"
-              % r.stderr.strip()[-200:])
-        r = subprocess.run([gw, "--", "--config", f, "--check"], capture_output=True, text=True,
-                           timeout=60)
-        check(r.returncode == 1 and "%s:%d:" % (f, line) in r.stderr and
-              "does not validate" in r.stderr, "--check: path to another anchor refused (%s)"
-              % r.stderr.strip()[-200:])
+        refused_at_start_and_check(gw, f, line, "fmipgw_t_ta", "does not validate",
+                                   "path to another anchor")
         open(f, "w").write(minimal(d, "[lcores]\ncontrol = 7\n"))
         r = subprocess.run([gw] + eal("fmipgw_t_lc", "net_null0") + ["--", "--config", f],
                            capture_output=True, text=True, timeout=60)
