@@ -224,13 +224,13 @@ struct hk_fbu_info {
 /*
  * The FBU checks that are not the MAC, for a frame wire_decode_frame() accepted: an FBU with
  * the A and H flags (RFC 5568 §6.2.2), a Home Address option (A23) equal to key_cga when given
- * (A21), an Alternate CoA when sent from the PAR's link (source == HAO, §6.2.2), and a sequence
- * newer than last_seq when has_last (A14, mod 2^16).  Fills *info.  HK_R_OK or the reason.
+ * (A21), and an Alternate CoA when sent from the PAR's link (source == HAO, §6.2.2).  Fills
+ * *info.  HK_R_OK or the reason.  The replay rule (A14) is the caller's, with the one
+ * comparison wire_mh_seq_newer(): the gateway consumes the sequence on the fast path
+ * (app/fmipgw/dp/fbu.h, L2) and reports HK_R_STALE_SEQ itself where it needs a reason.
  */
 int hk_fbu_check(const struct hk_fbu_policy *p, const struct wire_frame *f, const uint8_t *key_cga,
-		 bool has_last, uint16_t last_seq, struct hk_fbu_info *info);
-/* RFC 3775 §9.5.1: seq is newer than last (mod 2^16). */
-bool hk_seq_newer(uint16_t last, uint16_t seq);
+		 struct hk_fbu_info *info);
 
 /*
  * The FBack (RFC 5568 §6.2.3) from the PAR to the NCoA with a BADF made with the key (A20):

@@ -457,14 +457,8 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 
 /* ---- FBU and FBack -------------------------------------------------------------------------- */
 
-bool hk_seq_newer(uint16_t last, uint16_t seq)
-{
-	uint16_t d = (uint16_t)(seq - last);
-	return d != 0 && d < 0x8000u;
-}
-
 int hk_fbu_check(const struct hk_fbu_policy *p, const struct wire_frame *f, const uint8_t *key_cga,
-		 bool has_last, uint16_t last_seq, struct hk_fbu_info *info)
+		 struct hk_fbu_info *info)
 {
 	const struct wire_mh *mh = &f->mh;
 	uint32_t lt;
@@ -483,8 +477,6 @@ int hk_fbu_check(const struct hk_fbu_policy *p, const struct wire_frame *f, cons
 	/* from the PAR's link the NCoA can only be in the Alternate CoA option */
 	if (memcmp(f->ip.src, f->ip.hao, 16) == 0 && mh->altcoa == NULL)
 		return HK_R_NO_ALTCOA;
-	if (has_last && !hk_seq_newer(last_seq, mh->u.fbu.seq))
-		return HK_R_STALE_SEQ; /* A14 */
 	memcpy(info->pcoa, f->ip.hao, 16);
 	memcpy(info->ncoa, mh->altcoa ? mh->altcoa : f->ip.src, 16); /* A2 */
 	memcpy(info->par, f->ip.dst, 16);			     /* A12 */

@@ -289,25 +289,6 @@ int keytab_del(struct keytab *kt, const uint8_t cga[16])
 	return rc;
 }
 
-int keytab_binding(struct keytab *kt, const uint8_t cga[16], bool live, uint64_t end)
-{
-	void *data = NULL;
-	struct keytab_rec *r;
-
-	if (rte_hash_lookup_data(kt->h, cga, &data) < 0)
-		return -ENOENT;
-	r = data;
-	if (!live) {
-		/* A13: the forwarding this key set up is over: discard the key now */
-		__atomic_store_n(&r->expires, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&r->binding_live, 0, __ATOMIC_RELAXED);
-		return keytab_del(kt, cga);
-	}
-	__atomic_store_n(&r->expires, end < r->hk_expires ? end : r->hk_expires, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->binding_live, 1, __ATOMIC_RELAXED);
-	return 0;
-}
-
 unsigned keytab_sweep(struct keytab *kt, uint64_t now, unsigned max_work)
 {
 	unsigned seen = 0, removed = 0;

@@ -51,11 +51,11 @@ struct keytab_rec {
 	uint8_t at;
 	uint8_t key_len;
 	uint8_t key[KEYTAB_KEY_MAX];
-	uint64_t issued;      /* when the key was handed out */
-	uint64_t hk_expires;  /* issued + HK-LIFETIME (A13) */
-	uint64_t expires;     /* (atomic) effective end: min(hk_expires, end of forwarding) (A13) */
-	uint32_t last_seq;    /* (atomic) bit 16: valid; low 16 bits: last accepted FBU seq (A14) */
-	uint8_t binding_live; /* (atomic) a binding made with this key is live (A13) */
+	uint64_t issued;     /* when the key was handed out */
+	uint64_t hk_expires; /* issued + HK-LIFETIME (A13) */
+	uint64_t expires;    /* (atomic) the end of the key's use (A13; the gateway's rule) */
+	uint32_t last_seq;   /* (atomic) bit 16: valid; low 16 bits: last accepted FBU seq (A14;
+				the gateway's rule, compare-and-swap on this field) */
 } __attribute__((aligned(64)));
 
 struct keytab_cfg {
@@ -71,7 +71,7 @@ struct keytab_cfg {
 struct keytab_stats {
 	uint64_t added;	   /* new CGAs */
 	uint64_t replaced; /* pointer swaps */
-	uint64_t deleted;  /* explicit deletes, incl. binding teardown */
+	uint64_t deleted;  /* explicit deletes */
 	uint64_t expired;  /* removed by the sweep */
 	uint64_t full;	   /* adds refused because the table was full */
 	uint64_t errors;   /* bad arguments, allocation or hash failures */
@@ -98,14 +98,9 @@ void keytab_free(struct keytab *kt);
  */
 int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8_t *key,
 	       size_t key_len, const uint8_t pk_sha1[20], uint64_t now, uint64_t lifetime);
-/* Remove cga (deferred free).  0, or -ENOENT. */
+/* Remove cga (deferred free): also how the writer ends a key whose forwarding ended (A13).
+ * 0, or -ENOENT. */
 int keytab_del(struct keytab *kt, const uint8_t cga[16]);
-/*
- * A13: a binding made with cga's key is live until `end`: the key stays usable until
- * min(HK lifetime, end).  live == false (the forwarding ended): the key is removed now.
- * 0, or -ENOENT.
- */
-int keytab_binding(struct keytab *kt, const uint8_t cga[16], bool live, uint64_t end);
 /* Writer-side lookup (no RCU needed: the writer is the only one that frees). */
 const struct keytab_rec *keytab_find(const struct keytab *kt, const uint8_t cga[16]);
 /*
@@ -136,33 +131,6 @@ static inline hash_sig_t keytab_sig(const struct keytab *kt, const uint8_t cga[1
  */
 unsigned keytab_lookup_bulk(const struct keytab *kt, const uint8_t *const cgas[],
 			    const hash_sig_t sigs[], unsigned n, struct keytab_rec *recs[]);
-
-/* The key may be used at time now (not expired, A13). */
-static inline bool keytab_rec_usable(const struct keytab_rec *r, uint64_t now)
-{
-	return now < __atomic_load_n(&r->expires, __ATOMIC_RELAXED);
-}
-
-/*
- * A14: accept FBU sequence seq if it is newer (mod 2^16, RFC 3775 §9.5.1) than the last
- * accepted one (or if none was accepted yet), and record it.  1 accepted, 0 stale.  Lock-free
- * (compare-and-swap); call only after the authenticator verified.
- */
-static inline int keytab_seq_accept(struct keytab_rec *r, uint16_t seq)
-{
-	uint32_t cur = __atomic_load_n(&r->last_seq, __ATOMIC_RELAXED);
-
-	for (;;) {
-		if (cur & 0x10000u) {
-			uint16_t d = (uint16_t)(seq - (uint16_t)cur);
-			if (d == 0 || d >= 0x8000u)
-				return 0;
-		}
-		if (__atomic_compare_exchange_n(&r->last_seq, &cur, 0x10000u | seq, false,
-						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
-			return 1;
-	}
-}
 
 #ifdef __cplusplus
 }

@@ -242,6 +242,8 @@ uint16_t wire_l4_csum(const uint8_t src[16], const uint8_t dst[16], uint8_t nh, 
 enum {
 	WIRE_ETH_P_IPV6 = 0x86dd,
 	WIRE_ETH_P_8021Q = 0x8100,
+	WIRE_ETH_HLEN = 14,	 /* Ethernet header */
+	WIRE_ETH_HLEN_VLAN = 18, /* with one 802.1Q tag */
 
 	WIRE_NH_HOPOPT = 0,
 	WIRE_NH_IPV6 = 41, /* IPv6-in-IPv6 (RFC 2473) */
@@ -680,6 +682,15 @@ struct wire_mac_input {
 	uint8_t auth_len;
 };
 int wire_mac_input(const struct wire_ip6 *ip, const struct wire_mh *mh, struct wire_mac_input *in);
+
+/* RFC 3775 9.5.1: Sequence # seq is newer than last (mod 2^16).  The one comparison of the
+ * FBU replay rule (A14), used by the gateway's fast path and lib/hk. */
+static inline bool wire_mh_seq_newer(uint16_t last, uint16_t seq)
+{
+	uint16_t d = (uint16_t)(seq - last);
+
+	return d != 0 && d < 0x8000u;
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Classification: one call per frame for the fast path and for fmipctl                         */

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * bench-gw (a) — FBU verification through fmipgw's real worker loop (app/fmipgw/worker.c,
- * ports.c compiled in, unchanged): N mobile nodes' keys are installed in the key table, their
- * FBU frames (7/8 valid, 1/8 forged with a valid checksum, built with lib/wire and sealed with
- * an independent OpenSSL HMAC) are written to a pcap with libpcap, and the net_pcap PMD replays
- * that file forever (infinite_rx: an mbuf allocated and the frame copied per packet, like a NIC
- * RX).  One worker lcore runs worker_main(); the main lcore sleeps, drains the worker's event
- * ring (what the control lcore would do) and samples the counters.
+ * bench-gw (a) — FBU verification through fmipgw's real worker loop (app/fmipgw/dp and the
+ * gateway's port set-up, linked from the fmipgw_core library, unchanged): N mobile nodes' keys are
+ * installed in the key table, their FBU frames (7/8 valid, 1/8 forged with a valid checksum, built
+ * with lib/wire and sealed with an independent OpenSSL HMAC) are written to a pcap with libpcap,
+ * and the net_pcap PMD replays that file forever (infinite_rx: an mbuf allocated and the frame
+ * copied per packet, like a NIC RX).  One worker lcore runs dp_worker_main(); the main lcore
+ * sleeps, drains the worker's event ring (what the control lcore would do) and samples the
+ * counters.
  *
  * Checks: every distinct valid frame is accepted exactly once (its sequence is then stale on
  * every later lap: drop_fbu_stale_seq, after the full MAC check), every forged frame is dropped
@@ -32,9 +33,8 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "dp.h"
 #include "gw.h"
-
-struct gw_logtypes gw_log;
 
 static const uint8_t par[16] = { 0x20, 0x03, [15] = 1 };
 
@@ -218,21 +218,17 @@ int main(int argc, char **argv)
 	}
 	memset(mns, 0, n * sizeof(*mns));
 	free(mns);
-	if (ports_init(&gw, err, sizeof(err)) < 0) {
+	struct gw_worker *w;
+
+	if (gw_ports_init(&gw, err, sizeof(err)) < 0 ||
+	    dp_worker_create(&gw, 0, rte_get_next_lcore(rte_get_main_lcore(), 1, 0), &w, err,
+			     sizeof(err)) < 0) {
 		fprintf(stderr, "bench-gw: %s\n", err);
 		return 1;
 	}
-	struct gw_worker *w = rte_zmalloc(NULL, sizeof(*w), RTE_CACHE_LINE_SIZE);
-	w->gw = &gw;
-	w->idx = 0;
-	w->lcore = rte_get_next_lcore(rte_get_main_lcore(), 1, 0);
-	w->ring = rte_ring_create("bench_gw_ring", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	w->mctx = mac_ctx_create(gw.mac);
-	worker_set_policer(w, &gw.cfg, gw.tsc_hz);
 	gw.workers[0] = w;
-	rte_rcu_qsbr_thread_register(gw.qsv, 0);
 	gw.running = 1;
-	rte_eal_remote_launch(worker_main, w, w->lcore);
+	rte_eal_remote_launch(dp_worker_main, w, w->lcore);
 
 	/* warm-up 0.5 s, then measure; the main lcore drains the event ring (control's job) */
 	uint64_t t0 = rte_rdtsc(), t1, rx0 = 0, rx1, end;
@@ -269,7 +265,7 @@ int main(int argc, char **argv)
 	ok = ok && k->drop_fbu_bad_mac >= forged_expected - 1 &&
 	     k->drop_fbu_bad_mac <= forged_expected + 1;
 	if (!quiet) {
-		printf("# bench-gw (a): fmipgw worker loop (app/fmipgw/worker.c) on net_pcap "
+		printf("# bench-gw (a): fmipgw worker loop (app/fmipgw/dp) on net_pcap "
 		       "infinite_rx, 1 worker, burst 32; TSC %.3f GHz\n",
 		       (double)gw.tsc_hz / 1e9);
 

@@ -9,7 +9,7 @@
  *     rtsolpr NOW HEX    serve one RtSolPr; commit INSERT ops to the store; print reason, send
  *                        reason, op, the key in the reply, the store size and the PrRtAdv
  *     store CGAHEX       the stored key of a CGA
- *     fbu HEX            an FBU: key by its Home Address option, hk_fbu_check (A14 against
+ *     fbu HEX            an FBU: key by its Home Address option, hk_fbu_check, then A14 against
  *                        the last sequence accepted for that key), BADF verified by lib/mac;
  *                        if accepted, the FBack (status 0) built with the key
  *
@@ -268,8 +268,10 @@ static void ar_fbu(struct ar_world *w, char **tok, int n)
 		return;
 	}
 	hk_fbu_policy_defaults(&pol);
-	r = hk_fbu_check(&pol, &f, w->store.k[i].cga, w->store.has_last[i], w->store.last_seq[i],
-			 &info);
+	r = hk_fbu_check(&pol, &f, w->store.k[i].cga, &info);
+	if (r == HK_R_OK && w->store.has_last[i] &&
+	    !wire_mh_seq_newer(w->store.last_seq[i], info.seq))
+		r = HK_R_STALE_SEQ; /* A14, mod 2^16 */
 	if (r != HK_R_OK) {
 		printf("verdict=refused reason=%s\n", hk_name(r));
 		return;

@@ -2,17 +2,20 @@
 /*
  * fmipgw counters, declared once (DESIGN.md "Counters are declared once").
  *
- * X(name, unit, help).  This one table generates:
- *   - the fields of struct gw_counters (one instance per lcore, cache aligned);
- *   - the telemetry dictionaries of /fmipgw/stats and /fmipgw/lcore;
- *   - the counter table of docs/operations.md (`fmipgw -- --counters-md`; the test
- *     `fmipgw-doc-counters` fails when the document and this table differ).
- * Malformed drops are one counter per lib/wire error (WIRE_ERRORS), named malformed_<err>.
+ * X(name, unit, help).  This one table generates the fields of struct gw_counters (one
+ * instance per lcore, cache aligned); counters.c is its one emitter: the telemetry
+ * dictionaries of /fmipgw/stats and /fmipgw/lcore, --stats-json, and the counter table of
+ * docs/operations.md (`fmipgw -- --counters-md`; the test `fmipgw-doc-counters` fails when the
+ * document and this table differ).  Malformed drops are one counter per lib/wire error
+ * (WIRE_ERRORS), named malformed_<err>.  Code that picks a counter by a table row uses
+ * GW_CNT_OFF(name) and gw_cnt(); there are no if-chains over counters.
  */
 #ifndef FMIPGW_COUNTERS_H
 #define FMIPGW_COUNTERS_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "wire.h"
 
@@ -81,5 +84,26 @@ struct gw_counters {
 } __attribute__((aligned(64)));
 
 #define GW_MALFORMED_HELP "dropped: lib/wire error"
+
+/* A counter named by its offset in struct gw_counters (table rows carry these). */
+#define GW_CNT_OFF(name) offsetof(struct gw_counters, name)
+static inline uint64_t *gw_cnt(struct gw_counters *c, size_t off)
+{
+	return (uint64_t *)(void *)((uint8_t *)c + off);
+}
+
+/* Every counter of c, malformed_<err> included, in table order: fn(ctx, name, unit, help,
+ * value) with relaxed loads (the owning lcore may be writing).  Stops at the first non-zero
+ * return of fn and returns it; 0 when all were visited. */
+typedef int (*gw_counter_fn)(void *ctx, const char *name, const char *unit, const char *help,
+			     uint64_t v);
+int counters_foreach(const struct gw_counters *c, gw_counter_fn fn, void *ctx);
+/* sum += c, field by field (relaxed loads). */
+void counters_add(struct gw_counters *sum, const struct gw_counters *c);
+/* The emitters. */
+void counters_print_md(FILE *f);				/* --counters-md */
+void counters_print_json(FILE *f, const struct gw_counters *c); /* "name": v, ... */
+struct rte_tel_data;
+int counters_tel_dict(struct rte_tel_data *d, const struct gw_counters *c); /* 0 or -1 */
 
 #endif /* FMIPGW_COUNTERS_H */

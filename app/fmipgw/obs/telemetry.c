@@ -1,19 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fmipgw telemetry (/var/run/dpdk/<prefix>/dpdk_telemetry.v2; `fmipctl stats|keys`).
- *
- *   /fmipgw/stats         counters summed over every lcore, malformed drops by lib/wire error,
- *                         RtSolPr outcomes by lib/hk / SEND reason, provisioning latency
- *   /fmipgw/lcore,<id>    one lcore's counters
- *   /fmipgw/keys          live keys, capacity, table statistics, live keys per AT
- *   /fmipgw/key,<address> one key record without secrets (AT, times, last sequence)
- *   /fmipgw/config        the effective value of every configuration key
- *
- * DPDK 22.11 callbacks take no user argument: the one file-scope pointer below is the
- * context (set once before registration, never changed).  Counter reads race benignly with
- * the lcores that own them (aligned 64-bit loads).  /fmipgw/key reads the key table as an RCU
- * reader with its own QSBR thread id (n_workers), online only for the lookup; a spinlock
- * serialises telemetry clients (each has its own thread) on that id — never on the fast path.
+ * fmipgw telemetry commands (telemetry.h lists them).  DPDK 22.11 callbacks take no user
+ * argument: the one file-scope pointer below is the context (set once before registration,
+ * never changed).  Counter reads race benignly with the lcores that own them (aligned 64-bit
+ * relaxed loads).  /fmipgw/key reads the key table as an RCU reader with its own QSBR thread
+ * id (n_workers), online only for the lookup; a spinlock serialises telemetry clients (each
+ * has its own thread) on that id — never on the fast path.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -25,7 +17,10 @@
 #include <rte_spinlock.h>
 #include <rte_telemetry.h>
 
-#include "gw.h"
+#include "cp.h"
+#include "dp.h"
+#include "fbu.h"
+#include "telemetry.h"
 
 static struct gw *tel_gw;
 /* DPDK serves each telemetry client on its own thread; they share one QSBR thread id. */
@@ -57,64 +52,13 @@ void telemetry_stop(void)
 		rte_pause();
 }
 
-/* Relaxed loads: the owning lcore writes these while we read (c may be live). 0 or -1 (the
- * dictionary is full: the caller returns -1 rather than a silently partial answer). */
-static int add_counters(struct rte_tel_data *d, const struct gw_counters *c)
+void gw_counters_sum(const struct gw *gw, struct gw_counters *s)
 {
-	int rc = 0;
-
-#define GW_CNT_TEL(n, u, h) \
-	rc |= rte_tel_data_add_dict_u64(d, #n, __atomic_load_n(&c->n, __ATOMIC_RELAXED));
-	GW_COUNTERS(GW_CNT_TEL)
-#undef GW_CNT_TEL
-	for (int e = 1; e < WIRE_E__COUNT; e++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "malformed_%s", wire_strerror(e));
-		for (char *p = name; *p; p++)
-			if (*p == ' ' || *p == '-')
-				*p = '_';
-		rc |= rte_tel_data_add_dict_u64(
-		    d, name, __atomic_load_n(&c->malformed[e], __ATOMIC_RELAXED));
-	}
-	return rc != 0 ? -1 : 0;
-}
-
-void counters_sum(const struct gw *gw, struct gw_counters *s)
-{
-	const struct gw_counters *src[GW_MAX_WORKERS + 1];
-	unsigned n = 0;
-
 	memset(s, 0, sizeof(*s));
 	for (unsigned i = 0; i < gw->n_workers; i++)
-		src[n++] = &gw->workers[i]->cnt;
+		counters_add(s, &gw->workers[i]->cnt);
 	if (gw->ctrl != NULL)
-		src[n++] = &gw->ctrl->cnt;
-	for (unsigned i = 0; i < n; i++) {
-#define GW_CNT_SUM(f, u, h) s->f += __atomic_load_n(&src[i]->f, __ATOMIC_RELAXED);
-		GW_COUNTERS(GW_CNT_SUM)
-#undef GW_CNT_SUM
-		for (int e = 0; e < WIRE_E__COUNT; e++)
-			s->malformed[e] += __atomic_load_n(&src[i]->malformed[e], __ATOMIC_RELAXED);
-	}
-}
-
-void counters_print_md(FILE *f)
-{
-	fprintf(f, "| counter | unit | meaning |\n|---|---|---|\n");
-#define GW_CNT_MD(n, u, h) fprintf(f, "| `%s` | %s | %s |\n", #n, u, h);
-	GW_COUNTERS(GW_CNT_MD)
-#undef GW_CNT_MD
-	for (int e = 1; e < WIRE_E__COUNT; e++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "malformed_%s", wire_strerror(e));
-		for (char *p = name; *p; p++)
-			if (*p == ' ' || *p == '-')
-				*p = '_';
-		fprintf(f, "| `%s` | packets | %s \"%s\" |\n", name, GW_MALFORMED_HELP,
-			wire_strerror(e));
-	}
+		counters_add(s, &gw->ctrl->cnt);
 }
 
 static const char *const hk_names[] = {
@@ -123,63 +67,59 @@ static const char *const hk_names[] = {
 #undef HK_NAME
 };
 
+/* A nested dictionary "key" of n reason counters named by name(r) made telemetry-safe
+ * (lower case, '_' for '-').  0, or -1 (nothing added). */
+static int add_reasons(struct rte_tel_data *d, const char *key, const char *(*name)(int),
+		       const uint64_t *v, int n)
+{
+	struct rte_tel_data *sub = rte_tel_data_alloc();
+	int rc = 0;
+
+	if (sub == NULL)
+		return -1;
+	rte_tel_data_start_dict(sub);
+	for (int r = 0; r < n && rc == 0; r++) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "%s", name(r));
+		for (char *p = buf; *p; p++)
+			*p = *p == '-' ? '_' : (char)tolower((unsigned char)*p);
+		rc = rte_tel_data_add_dict_u64(sub, buf, __atomic_load_n(&v[r], __ATOMIC_RELAXED));
+	}
+	if (rc != 0 || rte_tel_data_add_dict_container(d, key, sub, 0) != 0) {
+		rte_tel_data_free(sub);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *hk_reason_id(int r)
+{
+	return r >= 0 && r < HK_R__COUNT ? hk_names[r] : "?";
+}
+
 static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct gw_counters s;
-	struct rte_tel_data *hk, *sr;
 	const struct gw_ctrl *c = tel_gw->ctrl;
-	bool ok = true;
 
 	(void)cmd;
 	(void)params;
-	counters_sum(tel_gw, &s);
+	gw_counters_sum(tel_gw, &s);
 	rte_tel_data_start_dict(d);
-	if (add_counters(d, &s) < 0 || rte_tel_data_add_dict_u64(d, "workers", tel_gw->n_workers))
+	if (counters_tel_dict(d, &s) < 0 ||
+	    rte_tel_data_add_dict_u64(d, "workers", tel_gw->n_workers))
 		return -1;
 	rte_tel_data_add_dict_u64(d, "prov_latency_samples",
 				  __atomic_load_n(&c->lat_n, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "prov_latency_p50_us", ctrl_latency_pct(c, 50));
-	rte_tel_data_add_dict_u64(d, "prov_latency_p99_us", ctrl_latency_pct(c, 99));
-	rte_tel_data_add_dict_u64(d, "prov_latency_max_us", ctrl_latency_pct(c, 100));
-	hk = rte_tel_data_alloc();
-	sr = rte_tel_data_alloc();
-	if (hk != NULL) {
-		rte_tel_data_start_dict(hk);
-		for (int r = 0; r < HK_R__COUNT; r++) {
-			char name[64];
-
-			snprintf(name, sizeof(name), "%s", hk_names[r]);
-			for (char *p = name; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-			if (rte_tel_data_add_dict_u64(
-				hk, name, __atomic_load_n(&c->hk_reason[r], __ATOMIC_RELAXED)) != 0)
-				ok = false;
-		}
-		if (rte_tel_data_add_dict_container(d, "rtsolpr_reasons", hk, 0) != 0) {
-			rte_tel_data_free(hk);
-			ok = false;
-		}
-	}
-	if (sr != NULL) {
-		rte_tel_data_start_dict(sr);
-		for (int r = 0; r < SEND_R__COUNT; r++) {
-			char name[64];
-
-			snprintf(name, sizeof(name), "%s", send_reason_name(r));
-			for (char *p = name; *p; p++)
-				if (*p == '-')
-					*p = '_';
-			if (rte_tel_data_add_dict_u64(
-				sr, name, __atomic_load_n(&c->send_reason[r], __ATOMIC_RELAXED)) !=
-			    0)
-				ok = false;
-		}
-		if (rte_tel_data_add_dict_container(d, "send_reasons", sr, 0) != 0) {
-			rte_tel_data_free(sr);
-			ok = false;
-		}
-	}
-	return ok && hk != NULL && sr != NULL ? 0 : -1;
+	rte_tel_data_add_dict_u64(d, "prov_latency_p50_us", cp_latency_pct(c, 50));
+	rte_tel_data_add_dict_u64(d, "prov_latency_p99_us", cp_latency_pct(c, 99));
+	rte_tel_data_add_dict_u64(d, "prov_latency_max_us", cp_latency_pct(c, 100));
+	if (add_reasons(d, "rtsolpr_reasons", hk_reason_id, c->work.hk_reason, HK_R__COUNT) < 0 ||
+	    add_reasons(d, "send_reasons", send_reason_name, c->work.send_reason, SEND_R__COUNT) <
+		0)
+		return -1;
+	return 0;
 }
 
 static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -199,7 +139,7 @@ static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d
 			if (rte_tel_data_add_dict_string(d, "role", "worker") != 0 ||
 			    rte_tel_data_add_dict_u64(d, "worker", i) != 0)
 				return -1;
-			return add_counters(d, &tel_gw->workers[i]->cnt);
+			return counters_tel_dict(d, &tel_gw->workers[i]->cnt);
 		}
 	}
 	if (tel_gw->ctrl->lcore == id) {
@@ -210,10 +150,10 @@ static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d
 		if (tel_gw->workers[0]->lcore == id) {
 			struct gw_counters s;
 
-			counters_sum(tel_gw, &s); /* one lcore does everything */
-			return add_counters(d, &s);
+			gw_counters_sum(tel_gw, &s); /* one lcore does everything */
+			return counters_tel_dict(d, &s);
 		}
-		return add_counters(d, &tel_gw->ctrl->cnt);
+		return counters_tel_dict(d, &tel_gw->ctrl->cnt);
 	}
 	return -1;
 }
@@ -280,8 +220,8 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		for (int i = 0; i < 20; i++)
 			snprintf(hex + 2 * i, 3, "%02x", r->pk_sha1[i]);
-		rte_tel_data_add_dict_string(d, "state",
-					     keytab_rec_usable(r, now_s) ? "live" : "expired");
+		rte_tel_data_add_dict_string(
+		    d, "state", dp_fbu_key_rules(r, now_s) == DP_FBU_GO ? "live" : "expired");
 		rte_tel_data_add_dict_u64(d, "at", r->at);
 		rte_tel_data_add_dict_string(d, "alg", mac_alg_name((enum mac_alg)r->mac.alg));
 		rte_tel_data_add_dict_u64(d, "tag_len", r->mac.tag_len);
@@ -291,8 +231,6 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, "hk_lifetime_s", r->hk_expires - r->issued);
 		rte_tel_data_add_dict_u64(d, "fbu_seen", (ls >> 16) & 1);
 		rte_tel_data_add_dict_u64(d, "last_seq", ls & 0xffff);
-		rte_tel_data_add_dict_u64(d, "binding_live",
-					  __atomic_load_n(&r->binding_live, __ATOMIC_RELAXED));
 	} else {
 		rte_tel_data_add_dict_string(d, "state", "absent");
 	}
@@ -306,7 +244,7 @@ static int cmd_config(const char *cmd, const char *params, struct rte_tel_data *
 {
 	struct rte_tel_data *sec_d = NULL;
 	const char *cur = "";
-	char(*text)[160] = __atomic_load_n(&tel_gw->cfg.text, __ATOMIC_ACQUIRE);
+	char(*text)[GW_CFG_TEXT] = __atomic_load_n(&tel_gw->cfg.text, __ATOMIC_ACQUIRE);
 	unsigned truncated = 0;
 	bool failed = false;
 	int rc;

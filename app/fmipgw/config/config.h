@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw configuration: one INI file read with rte_cfgfile (DESIGN.md "Configuration").
+ *
+ *   keys.c    the key table {section, key, type, default, reloadable, help, field} and what
+ *             it generates: --help-config, --config-md, /fmipgw/config's key list
+ *   parse.c   value parsers, one per key type
+ *   scan.c    the pre-scan rte_cfgfile needs (it cuts long lines and keeps one of two
+ *             duplicates silently) and the line finder for `file:line:` messages
+ *   load.c    config_load: defaults, pre-scan, sections, cross-key validation
+ *   reload.c  the SIGHUP diff: reloadable keys applied, start-up-only keys named
+ *
+ * EAL-free: the unit tests (reload_test.c) and `--check` run without DPDK's EAL.
+ */
+#ifndef FMIPGW_CONFIG_H
+#define FMIPGW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ev.h"
+#include "hk.h"
+#include "mac.h"
+#include "send.h"
+
+#define GW_MAX_PAR	8
+#define GW_MAX_PREFIXES 8
+#define GW_MAX_APS	32
+#define GW_BURST_MAX	64
+#define GW_PATH_MAX	256
+#define GW_CFG_TEXT	160 /* room for one value's text in /fmipgw/config */
+
+/* [ports] pass_through: what happens to traffic that is not the gateway's */
+enum gw_pass_through { GW_PASS_DROP = 0, GW_PASS_SAME, GW_PASS_OTHER };
+
+struct gw_policer_cfg {
+	uint32_t rate;	/* packets per second per worker; 0: no limit */
+	uint32_t burst; /* bucket depth, packets */
+};
+
+struct gw_config {
+	char file[GW_PATH_MAX];
+	/* [router] */
+	char key_file[GW_PATH_MAX];
+	char params_file[GW_PATH_MAX];
+	char cert_file[GW_PATH_MAX];
+	char anchor_file[GW_PATH_MAX];
+	uint8_t router_addr[16]; /* link-local; zero: the CGA of params_file */
+	bool has_router_addr;
+	struct send_prefix prefixes[GW_MAX_PREFIXES];
+	unsigned n_prefixes;
+	/* [par] */
+	uint8_t par[GW_MAX_PAR][16];
+	unsigned n_par;
+	/* [ap.NAME] sections */
+	struct hk_ap aps[GW_MAX_APS];
+	unsigned n_aps;
+	/* [keys] */
+	uint32_t capacity;
+	uint32_t hk_lifetime;
+	uint32_t sweep_interval_ms;
+	uint32_t sweep_batch;
+	/* [mac] */
+	struct mac_cfg mac;
+	/* [send] */
+	struct send_cfg send;
+	bool reply_on_failure;
+	uint32_t failure_reply_rate;
+	/* [fbu] */
+	struct hk_fbu_policy fbu;
+	/* [policer], per policed event */
+	struct gw_policer_cfg pol[GW_EV__POLICED];
+	/* [rings] */
+	uint32_t ring_size;
+	/* [ports] */
+	enum gw_pass_through pass;
+	uint32_t mbufs;
+	uint32_t mbuf_cache;
+	uint32_t rx_desc, tx_desc;
+	uint32_t burst;
+	bool rss;
+	bool promiscuous;
+	/* [lcores] */
+	int control_lcore; /* -1: the main lcore */
+	/* [log] */
+	uint32_t log_level;
+
+	/* the effective value of every key as text, for /fmipgw/config (no secrets in it) */
+	char (*text)[GW_CFG_TEXT];     /* replaced whole on reload (atomic pointer store) */
+	char (*text_old)[GW_CFG_TEXT]; /* the array the last reload replaced, freed at the next */
+};
+
+/* Parse file into cfg (defaults for absent keys).  0, or -1 with a "file:line: what" message
+ * in err.  cfg->text is allocated (config_free). */
+int config_load(const char *file, struct gw_config *cfg, char *err, size_t errlen);
+void config_free(struct gw_config *cfg);
+/* Copy the reloadable keys of loaded into cur; start-up-only keys that differ are named in
+ * warn (logged by the caller).  Returns the number of start-up-only keys that changed. */
+int config_apply_reload(struct gw_config *cur, const struct gw_config *loaded, char *warn,
+			size_t warnlen);
+unsigned config_nkeys(void);
+/* Key i: "section", "key", "type", "default", reloadable, "help". */
+void config_key_info(unsigned i, const char **section, const char **key, const char **type,
+		     const char **def, bool *reload, const char **help);
+/* Print the documentation of every key (--help-config). */
+void config_print_help(FILE *f);
+/* The same as a markdown table (docs/operations.md, --config-md). */
+void config_print_md(FILE *f);
+/* The line of [section] key in cfg's file (else of the section header; 0 if absent), for
+ * `file:line:` messages about values that only fail later (credentials, certificates). */
+unsigned config_key_line(const struct gw_config *cfg, const char *section, const char *key);
+/* Refuse private key files readable by group or others (and missing files). */
+int config_check_key_file(const char *path, char *err, size_t errlen);
+/* Warnings about a configuration that works but should not be used in production (written to
+ * buf, one per line; empty when none): e.g. [mac] backend = openssl on the fast path. */
+void config_warnings(const struct gw_config *cfg, char *buf, size_t len);
+
+#endif /* FMIPGW_CONFIG_H */

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw configuration keys: the one table {section, key, type, default, reloadable, help,
+ * field} that drives parsing (parse.c), defaults, /fmipgw/config, --help-config, --config-md
+ * and the test that conf/fmipgw.conf documents every key.  Access-point sections are
+ * [ap.NAME], with the keys of the "ap.*" rows.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "config_int.h"
+
+static const char *const pass_names[] = { "drop", "same", "other", NULL };
+static const char *const backend_names[] = { "ipsec-mb", "openssl", NULL };
+static const char *const arch_names[] = {
+	"auto", "sse", "avx", "avx2", "avx512", "imb-auto", NULL
+};
+static const char *const apkind_names[] = { "nar", "current-if", "no-prefix", "no-fmip", NULL };
+static const char *const level_names[] = { "none",    "emerg",	"alert", "crit",  "err",
+					   "warning", "notice", "info",	 "debug", NULL };
+
+#define C(f)	     offsetof(struct gw_config, f), sizeof(((struct gw_config *)0)->f)
+#define A(f)	     offsetof(struct hk_ap, f), sizeof(((struct hk_ap *)0)->f)
+#define U(f, lo, hi) C(f), lo, hi, NULL
+#define E(f, n)	     C(f), 0, 0, n
+
+const struct key config_keys[] = {
+	/* [router] */
+	{ "router", "key_file", T_STR, "", false,
+	  "PEM RSA private key of the router (mode 0600 or stricter; refused when readable by "
+	  "group or others)",
+	  C(key_file), 0, 0, NULL },
+	{ "router", "params_file", T_STR, "", false,
+	  "CGA Parameters of the router's link-local address (raw, from conf/make-credentials.sh); "
+	  "empty: messages name the certified key without a CGA option",
+	  C(params_file), 0, 0, NULL },
+	{ "router", "cert_file", T_STR, "", false,
+	  "PEM router certificate (RFC 3779 IPv6 blocks) followed by its intermediates; sent in "
+	  "CPA",
+	  C(cert_file), 0, 0, NULL },
+	{ "router", "anchor_file", T_STR, "", false,
+	  "PEM trust anchor the certification path leads to (matched against CPS Trust Anchor "
+	  "options); empty: CPS is answered without a path",
+	  C(anchor_file), 0, 0, NULL },
+	{ "router", "address", T_IP6, "", false,
+	  "the router's link-local address (source of PrRtAdv and CPA); empty: the CGA of "
+	  "params_file, else fe80::1",
+	  C(router_addr), 0, 0, NULL },
+	{ "router", "prefixes", T_PREFIX_LIST, "", false,
+	  "prefixes served on the access link, comma separated (addr/len); must lie inside the "
+	  "certificate's blocks",
+	  C(prefixes), 0, 0, NULL },
+	/* [par] */
+	{ "par", "addresses", T_IP6_LIST, "", false,
+	  "addresses of this router as PAR, comma separated: FBUs to them are checked on the fast "
+	  "path",
+	  C(par), 0, 0, NULL },
+	/* [keys] */
+	{ "keys", "capacity", T_UINT, "65536", false,
+	  "handover keys the table holds; new CGAs beyond it are refused, live keys never evicted",
+	  U(capacity, 16, 1u << 24) },
+	{ "keys", "hk_lifetime", T_UINT, "43200", true,
+	  "HK-LIFETIME in seconds (RFC 5269 section 3.7) for keys handed out from now on",
+	  U(hk_lifetime, 1, 65535) },
+	{ "keys", "sweep_interval_ms", T_UINT, "1000", true,
+	  "milliseconds between expiry sweeps of the key table", U(sweep_interval_ms, 1, 3600000) },
+	{ "keys", "sweep_batch", T_UINT, "1024", false,
+	  "entries one sweep looks at (bounded work per control-loop turn)",
+	  U(sweep_batch, 1, 1u << 20) },
+	/* [mac] */
+	{ "mac", "backend", T_ENUM, "ipsec-mb", false,
+	  "FBU authenticator backend: ipsec-mb (fast path) or openssl (cross-check; allocates)",
+	  E(mac.backend, backend_names) },
+	{ "mac", "arch", T_ENUM, "auto", false,
+	  "ipsec-mb manager: auto (start-up self-benchmark), sse, avx, avx2, avx512, imb-auto",
+	  E(mac.arch, arch_names) },
+	{ "mac", "burst", T_UINT, "32", false, "burst size the ipsec-mb self-benchmark measures",
+	  U(mac.burst, 1, MAC_BURST_MAX) },
+	{ "mac", "at_map", T_ATMAP, "0:hmac-sha1:12,1:hmac-sha256:16", false,
+	  "AT policy and mapping (A1): comma separated AT:algorithm:tag-octets; algorithms "
+	  "hmac-sha1, hmac-sha256; ATs not listed are refused",
+	  C(mac.at), 0, 0, NULL },
+	/* [send] */
+	{ "send", "min_bits", T_UINT, "1024", false, "smallest RSA key accepted (RFC 3971 minbits)",
+	  U(send.min_bits, 512, 16384) },
+	{ "send", "max_bits", T_UINT, "4096", false, "largest RSA key verified",
+	  U(send.max_bits, 512, 16384) },
+	{ "send", "ts_delta", T_UINT, "300", true, "TIMESTAMP_DELTA seconds",
+	  U(send.ts_delta, 1, 86400) },
+	{ "send", "ts_fuzz", T_UINT, "1", true, "TIMESTAMP_FUZZ seconds",
+	  U(send.ts_fuzz, 0, 3600) },
+	{ "send", "ts_drift_permille", T_UINT, "10", true, "TIMESTAMP_DRIFT in 1/1000",
+	  U(send.ts_drift_permille, 0, 1000) },
+	{ "send", "cache_size", T_UINT, "1024", false, "replay cache peers",
+	  U(send.cache_size, 1, 1u << 20) },
+	{ "send", "accept_nonce_only", T_BOOL, "false", true,
+	  "A6: accept solicitations with a nonce and no timestamp", C(send.accept_nonce_only), 0, 0,
+	  NULL },
+	{ "send", "reply_on_failure", T_BOOL, "true", true,
+	  "A19: answer unverified solicitations with a PrRtAdv without a key (rate limited)",
+	  C(reply_on_failure), 0, 0, NULL },
+	{ "send", "failure_reply_rate", T_UINT, "10", true, "A19: such replies per second at most",
+	  U(failure_reply_rate, 0, 1000000) },
+	/* [fbu] */
+	{ "fbu", "max_lifetime", T_UINT, "60", true, "A4: FBU lifetimes are clamped to this (s)",
+	  U(fbu.max_lifetime, 1, 262140) },
+	{ "fbu", "lifetime_4s", T_BOOL, "false", true,
+	  "A4: the FBU Lifetime field counts 4-second units", C(fbu.lifetime_4s), 0, 0, NULL },
+	/* [policer] per worker */
+	{ "policer", "rtsolpr_rate", T_UINT, "1000", true,
+	  "RtSolPr per second per worker toward control (0: no limit)",
+	  U(pol[GW_EV_RTSOLPR].rate, 0, 100000000) },
+	{ "policer", "rtsolpr_burst", T_UINT, "64", true, "RtSolPr bucket depth (packets)",
+	  U(pol[GW_EV_RTSOLPR].burst, 1, 1000000) },
+	{ "policer", "cps_rate", T_UINT, "100", true, "CPS per second per worker (0: no limit)",
+	  U(pol[GW_EV_CPS].rate, 0, 100000000) },
+	{ "policer", "cps_burst", T_UINT, "16", true, "CPS bucket depth (packets)",
+	  U(pol[GW_EV_CPS].burst, 1, 1000000) },
+	{ "policer", "nd_rate", T_UINT, "1000", true,
+	  "other ND/SEND/MH messages for the router per second per worker (0: no limit)",
+	  U(pol[GW_EV_ND].rate, 0, 100000000) },
+	{ "policer", "nd_burst", T_UINT, "64", true, "their bucket depth (packets)",
+	  U(pol[GW_EV_ND].burst, 1, 1000000) },
+	/* [rings] */
+	{ "rings", "ring_size", T_UINT, "1024", false,
+	  "entries of each worker's ring to the control lcore (power of two)",
+	  U(ring_size, 64, 1u << 20) },
+	/* [ports] */
+	{ "ports", "pass_through", T_ENUM, "drop", true,
+	  "traffic not for the gateway: drop, same (back out the port it came in) or other "
+	  "(out port id xor 1)",
+	  E(pass, pass_names) },
+	{ "ports", "mbufs", T_UINT, "8191", false, "mbufs in the pool (all ports and lcores)",
+	  U(mbufs, 1023, 1u << 24) },
+	{ "ports", "mbuf_cache", T_UINT, "256", false, "per-lcore mempool cache",
+	  U(mbuf_cache, 0, 512) },
+	{ "ports", "rx_desc", T_UINT, "1024", false, "RX descriptors per queue",
+	  U(rx_desc, 32, 32768) },
+	{ "ports", "tx_desc", T_UINT, "1024", false, "TX descriptors per queue",
+	  U(tx_desc, 32, 32768) },
+	{ "ports", "burst", T_UINT, "32", false, "RX burst size of the workers",
+	  U(burst, 1, GW_BURST_MAX) },
+	{ "ports", "rss", T_BOOL, "true", false,
+	  "spread traffic over worker RX queues with RSS when the port supports it", C(rss), 0, 0,
+	  NULL },
+	{ "ports", "promiscuous", T_BOOL, "true", false, "put ports in promiscuous mode",
+	  C(promiscuous), 0, 0, NULL },
+	/* [lcores] */
+	{ "lcores", "control", T_LCORE, "main", false,
+	  "lcore of the control plane: 'main' (the EAL main lcore) or an lcore id of -l; every "
+	  "other lcore is a worker",
+	  C(control_lcore), 0, 0, NULL },
+	/* [log] */
+	{ "log", "level", T_ENUM, "info", true,
+	  "level of the fmipgw.* log types: none emerg alert crit err warning notice info debug",
+	  E(log_level, level_names) },
+	/* [ap.NAME] one section per access point */
+	{ "ap.*", "lla", T_MAC, "", false, "the access point's link-layer identifier (New-AP LLA)",
+	  A(ap_lla), 0, 0, NULL },
+	{ "ap.*", "kind", T_ENUM, "nar", false,
+	  "nar (behind a neighbouring AR), current-if, no-prefix, no-fmip (RFC 5568 6.4.3 codes)",
+	  A(kind), 0, 0, apkind_names },
+	{ "ap.*", "nar_lla", T_MAC, "", false, "the NAR's link-layer address", A(nar_lla), 0, 0,
+	  NULL },
+	{ "ap.*", "nar_addr", T_IP6, "", false, "the NAR's IPv6 address", A(nar_addr), 0, 0, NULL },
+	{ "ap.*", "nar_prefix", T_PREFIX, "", false, "the prefix of the NAR's link (addr/len)",
+	  A(nar_prefix), 0, 0, NULL },
+};
+const unsigned config_nkeys_ = sizeof(config_keys) / sizeof(config_keys[0]);
+#define NKEYS config_nkeys_
+
+const char *const config_type_names[] = { "string",    "uint",	      "bool", "ipv6",
+					  "ipv6 list", "prefix list", "enum", "mac",
+					  "at map",    "prefix",      "lcore" };
+
+unsigned config_nkeys(void)
+{
+	return NKEYS;
+}
+
+void config_key_info(unsigned i, const char **section, const char **key, const char **type,
+		     const char **def, bool *reload, const char **help)
+{
+	*section = config_keys[i].section;
+	*key = config_keys[i].key;
+	*type = config_type_names[config_keys[i].type];
+	*def = config_keys[i].def;
+	*reload = config_keys[i].reload;
+	*help = config_keys[i].help;
+}
+
+void config_print_help(FILE *f)
+{
+	const char *sec = "";
+
+	for (unsigned i = 0; i < NKEYS; i++) {
+		if (strcmp(sec, config_keys[i].section) != 0) {
+			sec = config_keys[i].section;
+			fprintf(f, "\n[%s]\n", strcmp(sec, "ap.*") == 0 ? "ap.NAME" : sec);
+		}
+		fprintf(f, "  %-20s %-11s default '%s'%s\n      %s\n", config_keys[i].key,
+			config_type_names[config_keys[i].type], config_keys[i].def,
+			config_keys[i].reload ? ", reloadable (SIGHUP)" : "", config_keys[i].help);
+	}
+}
+
+void config_print_md(FILE *f)
+{
+	fprintf(
+	    f,
+	    "| section | key | type | default | reload | meaning |\n|---|---|---|---|---|---|\n");
+	for (unsigned i = 0; i < NKEYS; i++)
+		fprintf(f, "| `[%s]` | `%s` | %s | `%s` | %s | %s |\n",
+			strcmp(config_keys[i].section, "ap.*") == 0 ? "ap.NAME"
+								    : config_keys[i].section,
+			config_keys[i].key, config_type_names[config_keys[i].type],
+			config_keys[i].def, config_keys[i].reload ? "yes" : "no",
+			config_keys[i].help);
+}
+
+bool config_is_ap(const char *section)
+{
+	return strncmp(section, "ap.", 3) == 0;
+}
+
+int config_key_index(const char *section, const char *key)
+{
+	bool ap = config_is_ap(section);
+
+	for (unsigned i = 0; i < NKEYS; i++) {
+		if ((ap ? strcmp(config_keys[i].section, "ap.*") == 0
+			: strcmp(config_keys[i].section, section) == 0) &&
+		    strcmp(config_keys[i].key, key) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+bool config_section_known(const char *s)
+{
+	if (config_is_ap(s))
+		return s[3] != '\0';
+	for (unsigned i = 0; i < NKEYS; i++)
+		if (strcmp(config_keys[i].section, s) == 0)
+			return true;
+	return false;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw accepted-FBU events: a worker verified the authenticator and consumed the sequence
+ * (dp/fbu.h: L1, A23, A13, A14, L2); here the checks that are not the MAC (lib/hk's
+ * hk_fbu_check: A flags, A21, Alt-CoA from the PAR's link, A4 lifetime).  The binding and the
+ * FBack come with the binding cache.
+ */
+#include "cp.h"
+
+void cp_on_fbu(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
+{
+	struct wire_frame *f = &c->work.frame;
+	struct hk_fbu_info info;
+
+	(void)rx_tsc;
+	c->cnt.fbu_events++;
+	if (wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, WIRE_LINK_ETH,
+			      f) == WIRE_OK &&
+	    hk_fbu_check(&c->gw->cfg.fbu, f, f->ip.hao, &info) == HK_R_OK)
+		c->cnt.fbu_check_ok++;
+	else
+		c->cnt.fbu_check_failed++;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw reload (SIGHUP, the control loop): the file is loaded again; when it loads, its
+ * reloadable keys replace the running ones (config_apply_reload) and are applied to lib/hk,
+ * the workers' policers and the log level; start-up-only keys that changed are named in a
+ * warning; when it does not, the running configuration stays and the error is logged.
+ */
+#include "cp.h"
+#include "dp.h"
+
+void cp_apply_runtime(struct gw *gw)
+{
+	struct cp_work *wk = &gw->ctrl->work;
+	const struct gw_config *cfg = &gw->cfg;
+
+	wk->ar.hk_lifetime = (uint16_t)cfg->hk_lifetime;
+	wk->ar.reply_on_failure = cfg->reply_on_failure;
+	wk->ar.failure_reply_rate = cfg->failure_reply_rate;
+	for (unsigned i = 0; i < gw->n_workers; i++)
+		dp_policer_set(&gw->workers[i]->pol, cfg, gw->tsc_hz);
+	rte_log_set_level_pattern("fmipgw.*", cfg->log_level);
+}
+
+void cp_reload(struct gw *gw)
+{
+	struct gw_config loaded;
+	char err[512], warn[512];
+	int changed;
+
+	if (config_load(gw->cfg.file, &loaded, err, sizeof(err)) < 0) {
+		gw->ctrl->cnt.reload_errors++;
+		GW_LOG(cfg, ERR, "reload refused, the running configuration stays: %s\n", err);
+		return;
+	}
+	changed = config_apply_reload(&gw->cfg, &loaded, warn, sizeof(warn));
+	config_free(&loaded);
+	if (changed)
+		GW_LOG(cfg, WARNING, "start-up-only keys changed, restart to apply: %s\n", warn);
+	cp_apply_runtime(gw);
+	gw->ctrl->cnt.reloads++;
+	GW_LOG(cfg, NOTICE, "configuration reloaded from %s\n", gw->cfg.file);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw data plane: the worker lcore (DESIGN.md "Fast path"; after DPDK examples/l3fwd).
+ *
+ *   worker.c    the one loop: RX burst -> decode -> classify -> stages -> TX flush ->
+ *               quiescent state; building and freeing a worker
+ *   classify.c  the classification table (message -> stage, destination rule, event, counters)
+ *   fbu.h/.c    every fast-path FBU rule (L1, A23, A2, A13, MAC, L2, A14) and the FBU stage
+ *   relay.c     the control stage (policer, ring to the control plane) and worker 0's relay of
+ *               the control plane's packets for ports with too few TX queues
+ *   tx.c        per-port TX buffering and [ports] pass_through
+ *   policer.c   the per-event token bucket
+ *
+ * No allocation, lock, OpenSSL call or log line per packet; one bulk key lookup and one MAC
+ * burst per RX burst; the state of a worker is this one struct.
+ */
+#ifndef FMIPGW_DP_H
+#define FMIPGW_DP_H
+
+#include <stdint.h>
+
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "counters.h"
+#include "gw.h"
+#include "mac.h"
+#include "policer.h"
+#include "wire.h"
+
+/* The FBU stage's burst: what collect kept for flush's bulk lookup and MAC burst. */
+struct dp_fbu_burst {
+	unsigned n;
+	struct rte_mbuf *m[GW_BURST_MAX];
+	uint16_t seq[GW_BURST_MAX];
+	const uint8_t *pcoa[GW_BURST_MAX]; /* the Home Address (A23), in the frame */
+	hash_sig_t sigs[GW_BURST_MAX];
+	struct keytab_rec *recs[GW_BURST_MAX];
+	struct wire_mac_input mac_in[GW_BURST_MAX];
+	struct mac_job jobs[GW_BURST_MAX];
+	uint16_t job_of[GW_BURST_MAX]; /* job j is packet job_of[j] */
+};
+
+/* Packets waiting for one TX burst per port at the end of an RX burst. */
+struct dp_txbuf {
+	uint16_t n[GW_MAX_PORTS];
+	struct rte_mbuf *m[GW_MAX_PORTS][GW_BURST_MAX];
+};
+
+struct gw_worker {
+	struct gw_counters cnt;
+	/* read-mostly */
+	const struct gw *gw;
+	unsigned idx; /* worker index == RCU thread id */
+	unsigned lcore;
+	uint16_t rxq;	       /* this worker's RX queue on every port */
+	uint16_t txq;	       /* this worker's TX queue on every port */
+	struct rte_ring *ring; /* to the control plane (SP/SC) */
+	struct mac_ctx *mctx;
+	struct dp_policer pol; /* rates rewritten by the control plane on reload (atomics) */
+	/* burst scratch (never on the stack, never shared) */
+	struct rte_mbuf *pkts[GW_BURST_MAX];
+	struct wire_frame frames[GW_BURST_MAX];
+	struct dp_fbu_burst fbu;
+	struct dp_txbuf tx;
+} __attribute__((aligned(64)));
+
+/* Build worker idx on lcore: its struct on the lcore's socket, its ring to the control plane,
+ * its MAC context, its RCU thread id, its policer.  0, or -1 with err. */
+int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_worker **out, char *err,
+		     size_t errlen);
+void dp_worker_free(struct gw_worker *w);
+int dp_worker_main(void *arg); /* arg: struct gw_worker *; returns when gw->running is 0 */
+/* One turn of the loop (shared mode: the control lcore polls too): online, turn, offline. */
+void dp_worker_poll(struct gw_worker *w);
+
+/* tx.c */
+void dp_tx_queue(struct gw_worker *w, unsigned port_index, struct rte_mbuf *m);
+void dp_tx_flush(struct gw_worker *w);
+/* [ports] pass_through for one packet that is not the gateway's (also non-IPv6 frames). */
+void dp_pass_through(struct gw_worker *w, struct rte_mbuf *m);
+/* relay.c: queue m to the control plane as event ev; false (m freed) when the ring is full. */
+bool dp_to_ctrl(struct gw_worker *w, struct rte_mbuf *m, unsigned ev, uint64_t tsc);
+void dp_relay_tx(struct gw_worker *w);
+
+#endif /* FMIPGW_DP_H */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw control events: what a worker hands to the control plane.  One enum for the whole
+ * gateway: the data plane's classification table names the event of each wire message
+ * (dp/classify.c), the policer is configured per policed event ([policer] keys), and the
+ * control plane dispatches by event through its handler table (cp/handlers.c).
+ */
+#ifndef FMIPGW_EV_H
+#define FMIPGW_EV_H
+
+enum gw_ev {
+	GW_EV_RTSOLPR, /* RtSolPr for the router (policed) */
+	GW_EV_CPS,     /* CPS (policed) */
+	GW_EV_ND,      /* other ND/SEND/MH messages for the router (policed) */
+	GW_EV_FBU,     /* an FBU whose authenticator verified on the fast path (not policed) */
+	GW_EV__COUNT
+};
+
+/* Events below this one go through the per-worker token bucket. */
+#define GW_EV__POLICED GW_EV_FBU
+
+#endif /* FMIPGW_EV_H */

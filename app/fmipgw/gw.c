@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw shared resources, in start-up order: lcore roles, the MAC engine, the RCU variable,
+ * the key table, the ports and the mbuf pool, the control -> worker 0 relay ring, the workers
+ * (dp/), the control plane (cp/), telemetry (obs/).  gw_teardown() undoes whatever was done,
+ * in the reverse order.  Every refusal says what to change.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "cp.h"
+#include "dp.h"
+#include "gw.h"
+#include "lcore.h"
+#include "telemetry.h"
+
+struct gw_logtypes gw_log; /* registered by main.c (or a benchmark) */
+
+unsigned gw_ring_drain(struct rte_ring *r, unsigned max, void (*fn)(void *ctx, struct rte_mbuf *m),
+		       void *ctx)
+{
+	struct rte_mbuf *ms[32];
+	unsigned total = 0, n;
+
+	if (r == NULL)
+		return 0;
+	do {
+		unsigned want = max == 0 || max - total > 32 ? 32 : max - total;
+
+		n = rte_ring_sc_dequeue_burst(r, (void **)ms, want, NULL);
+		for (unsigned i = 0; i < n; i++) {
+			if (fn != NULL)
+				fn(ctx, ms[i]);
+			else
+				rte_pktmbuf_free(ms[i]);
+		}
+		total += n;
+	} while (n != 0 && (max == 0 || total < max));
+	return total;
+}
+
+static int lcores(struct gw *gw, struct fmip_lcores *l, char *err, size_t errlen)
+{
+	int want = gw->cfg.control_lcore;
+
+	if (want >= 0 && !rte_lcore_is_enabled((unsigned)want)) {
+		snprintf(err, errlen,
+			 "%s:%u: [lcores] control = %d is not in the EAL lcore list (-l): add it "
+			 "or set control = main",
+			 gw->cfg.file, config_key_line(&gw->cfg, "lcores", "control"), want);
+		return -1;
+	}
+	if (fmip_lcores_assign(want, GW_MAX_WORKERS, l, err, errlen) < 0)
+		return -1;
+	if (l->shared)
+		GW_LOG(ctrl, WARNING,
+		       "single-lcore development mode: the control lcore also polls the ports; "
+		       "give at least two lcores (-l 0-1: control + 1 worker) in production\n");
+	gw->n_workers = l->n_workers;
+	return 0;
+}
+
+static int mac_engine(struct gw *gw, char *err, size_t errlen)
+{
+	const struct gw_config *cfg = &gw->cfg;
+	char warn[512];
+	int rc = mac_engine_create(&cfg->mac, &gw->mac);
+
+	if (rc < 0) {
+		snprintf(err, errlen,
+			 "%s:%u: [mac] engine: %s (arch %s%s): choose an arch this CPU has "
+			 "(arch = auto) or backend = openssl",
+			 cfg->file, config_key_line(cfg, "mac", "arch"), strerror(-rc),
+			 mac_arch_name(cfg->mac.arch),
+			 mac_arch_available(cfg->mac.arch) ? "" : ", not available here");
+		return -1;
+	}
+	GW_LOG(crypto, INFO, "FBU authenticator engine: %s\n", mac_engine_describe(gw->mac));
+	config_warnings(cfg, warn, sizeof(warn));
+	if (warn[0] != '\0')
+		GW_LOG(crypto, WARNING, "%s", warn);
+	return 0;
+}
+
+/* The RCU variable (workers 0..n-1, then the telemetry reader) and the key table. */
+static int tables(struct gw *gw, char *err, size_t errlen)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(gw->n_workers + 1);
+	struct keytab_cfg kc = {
+		.name = "fmipgw_keys",
+		.capacity = gw->cfg.capacity,
+		.socket_id = (int)rte_socket_id(),
+		.mac = gw->mac,
+		.sweep_batch = gw->cfg.sweep_batch,
+	};
+	int rc;
+
+	gw->qsv = rte_zmalloc("fmipgw_qsv", sz, RTE_CACHE_LINE_SIZE);
+	if (gw->qsv == NULL || rte_rcu_qsbr_init(gw->qsv, gw->n_workers + 1) != 0) {
+		snprintf(err, errlen,
+			 "cannot allocate the RCU variable: give EAL more memory (-m)");
+		return -1;
+	}
+	kc.qsv = gw->qsv;
+	rc = keytab_create(&kc, &gw->kt);
+	if (rc < 0) {
+		snprintf(err, errlen,
+			 "%s:%u: cannot create the key table (capacity %u): %s; lower [keys] "
+			 "capacity or give EAL more memory (-m)",
+			 gw->cfg.file, config_key_line(&gw->cfg, "keys", "capacity"),
+			 gw->cfg.capacity, strerror(-rc));
+		return -1;
+	}
+	/* the telemetry thread's QSBR id (/fmipgw/key), offline except during a lookup */
+	if (rte_rcu_qsbr_thread_register(gw->qsv, gw->n_workers) != 0) {
+		snprintf(err, errlen, "cannot register the telemetry RCU thread id");
+		return -1;
+	}
+	return 0;
+}
+
+/* What the queues, caches and rings can hold at once. */
+static uint64_t mbufs_needed(const struct gw *gw, const uint16_t ids[], unsigned n)
+{
+	const struct gw_config *cfg = &gw->cfg;
+	uint64_t need = (uint64_t)(gw->n_workers + 1) * (cfg->mbuf_cache + GW_BURST_MAX) +
+			(uint64_t)gw->n_workers * cfg->ring_size + GW_RELAY_RING_SIZE;
+
+	for (unsigned i = 0; i < n; i++) {
+		/* the descriptor counts the device will really use */
+		uint16_t rxd = (uint16_t)cfg->rx_desc, txd = (uint16_t)cfg->tx_desc;
+
+		fmip_port_desc(ids[i], &rxd, &txd);
+		need += (uint64_t)gw->n_workers * rxd + (uint64_t)(gw->n_workers + 1) * txd;
+	}
+	return need;
+}
+
+static int ports(struct gw *gw, char *err, size_t errlen)
+{
+	static const struct rte_mbuf_dynfield meta_desc = {
+		.name = "fmipgw_meta",
+		.size = sizeof(struct gw_mbuf_meta),
+		.align = __alignof__(struct gw_mbuf_meta),
+	};
+	const struct gw_config *cfg = &gw->cfg;
+	uint16_t ids[GW_MAX_PORTS];
+	int n = fmip_ports_probe(ids, GW_MAX_PORTS, err, errlen);
+	uint64_t need;
+
+	if (n < 0)
+		return -1;
+	gw->mbuf_meta_off = rte_mbuf_dynfield_register(&meta_desc);
+	if (gw->mbuf_meta_off < 0) {
+		snprintf(err, errlen, "cannot register the mbuf dynamic field: %s",
+			 rte_strerror(rte_errno));
+		return -1;
+	}
+	need = mbufs_needed(gw, ids, (unsigned)n);
+	if (cfg->mbufs < need)
+		GW_LOG(cfg, WARNING,
+		       "[ports] mbufs = %u is below the %" PRIu64
+		       " the queues, caches and rings can hold: RX may stall under load; raise "
+		       "mbufs or lower rx_desc/tx_desc/ring_size\n",
+		       cfg->mbufs, need);
+	gw->pool = fmip_pool_create("fmipgw_pool", cfg->mbufs, cfg->mbuf_cache, err, errlen);
+	if (gw->pool == NULL)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct fmip_port_conf pc = {
+			.nb_rxq = (uint16_t)gw->n_workers,
+			.nb_txq = (uint16_t)(gw->n_workers + 1), /* + the control lcore's */
+			.nb_txq_min = (uint16_t)gw->n_workers,	 /* control TX through worker 0 */
+			.rx_desc = (uint16_t)cfg->rx_desc,
+			.tx_desc = (uint16_t)cfg->tx_desc,
+			.pool = gw->pool,
+			.rss = cfg->rss,
+			.promiscuous = cfg->promiscuous,
+			.logtype = gw_log.cfg,
+		};
+		struct gw_port *gp = &gw->ports[gw->n_ports];
+
+		if (fmip_port_open(ids[i], &pc, &gp->p, err, errlen) < 0)
+			return -1;
+		gw->n_ports++;
+		gp->ctrl_via_worker = gp->p.tx_short;
+		if (gp->ctrl_via_worker)
+			GW_LOG(cfg, INFO,
+			       "port %u: control TX through worker 0's queue (relay ring)\n",
+			       gp->p.id);
+	}
+	return 0;
+}
+
+/* The control -> worker 0 relay, when a port has no TX queue for the control lcore. */
+static int relay_ring(struct gw *gw, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < gw->n_ports; i++) {
+		if (!gw->ports[i].ctrl_via_worker)
+			continue;
+		gw->ctrl_tx_relay = rte_ring_create("fmipgw_relay", GW_RELAY_RING_SIZE,
+						    (int)rte_socket_id(), RING_F_SC_DEQ);
+		if (gw->ctrl_tx_relay == NULL) {
+			snprintf(err, errlen, "cannot create the relay ring: %s",
+				 rte_strerror(rte_errno));
+			return -1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+int gw_ports_init(struct gw *gw, char *err, size_t errlen)
+{
+	return ports(gw, err, errlen) < 0 || relay_ring(gw, err, errlen) < 0 ? -1 : 0;
+}
+
+int gw_setup(struct gw *gw, char *err, size_t errlen)
+{
+	struct fmip_lcores l;
+
+	if (lcores(gw, &l, err, errlen) < 0)
+		return -1;
+	gw->tsc_hz = rte_get_tsc_hz();
+	if (mac_engine(gw, err, errlen) < 0 || tables(gw, err, errlen) < 0 ||
+	    gw_ports_init(gw, err, errlen) < 0)
+		return -1;
+	for (unsigned i = 0; i < gw->n_workers; i++)
+		if (dp_worker_create(gw, i, l.workers[i], &gw->workers[i], err, errlen) < 0)
+			return -1;
+	if (cp_create(gw, l.ctrl, err, errlen) < 0)
+		return -1;
+	return telemetry_init(gw, err, errlen);
+}
+
+void gw_teardown(struct gw *gw)
+{
+	telemetry_stop(); /* no telemetry thread reads what is freed below */
+	cp_drain_after_stop(gw);
+	for (unsigned i = 0; i < gw->n_ports; i++)
+		fmip_port_close(&gw->ports[i].p);
+	for (unsigned i = 0; i < gw->n_workers; i++) {
+		dp_worker_free(gw->workers[i]);
+		gw->workers[i] = NULL;
+	}
+	gw_ring_drain(gw->ctrl_tx_relay, 0, NULL, NULL);
+	rte_ring_free(gw->ctrl_tx_relay);
+	if (gw->kt != NULL)
+		keytab_free(gw->kt);
+	cp_free(gw);
+	if (gw->mac != NULL)
+		mac_engine_destroy(gw->mac);
+	rte_mempool_free(gw->pool); /* after the ports are closed and every ring drained */
+	gw->pool = NULL;
+	rte_free(gw->qsv);
+	config_free(&gw->cfg);
+}

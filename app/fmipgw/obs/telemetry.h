@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fmipgw telemetry (/var/run/dpdk/<prefix>/dpdk_telemetry.v2; `fmipctl stats|keys`):
+ *
+ *   /fmipgw/stats         counters summed over every lcore, malformed drops by lib/wire error,
+ *                         RtSolPr outcomes by lib/hk / SEND reason, provisioning latency
+ *   /fmipgw/lcore,<id>    one lcore's counters
+ *   /fmipgw/keys          live keys, capacity, table statistics, live keys per AT
+ *   /fmipgw/key,<address> one key record without secrets (AT, times, last sequence)
+ *   /fmipgw/config        the effective value of every configuration key
+ */
+#ifndef FMIPGW_TELEMETRY_H
+#define FMIPGW_TELEMETRY_H
+
+#include <stddef.h>
+
+#include "counters.h"
+
+struct gw;
+
+int telemetry_init(struct gw *gw, char *err, size_t errlen);
+/* Before teardown: commands answer -1 from now on; returns when none is running. */
+void telemetry_stop(void);
+/* The counters of every lcore of gw, summed (relaxed loads). */
+void gw_counters_sum(const struct gw *gw, struct gw_counters *sum);
+
+#endif /* FMIPGW_TELEMETRY_H */
