@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """fmipgw performance on this machine, each figure beside its baseline from the same run.
 
- (a) FBU verification Mpps per worker through the real worker loop (bench-gw: worker.c on
+ (a) FBU verification Mpps per worker through the real worker loop (bench-gw: app/fmipgw/dp on
      net_pcap infinite_rx) beside bench-fbu's (a) full-path figure.  Target >= 0.8 x.
  (b) provisioning latency (gateway RX->TX, p50/p99, and the peer's round trip) while a
      forged-FBU flood (net_pcap infinite_rx, forged tags for the very CGAs being provisioned)
