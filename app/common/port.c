@@ -38,6 +38,17 @@ int fmip_ports_probe(uint16_t ids[], unsigned max, char *err, size_t errlen)
 	return (int)n;
 }
 
+int fmip_port_max_queues(uint16_t id, uint16_t *rxq, uint16_t *txq)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(id, &info) != 0)
+		return -1;
+	*rxq = info.max_rx_queues;
+	*txq = info.max_tx_queues;
+	return 0;
+}
+
 void fmip_port_desc(uint16_t id, uint16_t *rx_desc, uint16_t *tx_desc)
 {
 	uint16_t rxd = *rx_desc, txd = *tx_desc;
@@ -125,6 +136,23 @@ static int queues_setup(const struct fmip_port_conf *pc, struct fmip_port *p, ui
 	return 0;
 }
 
+/* rte_eth_dev_configure with *ntx TX queues, then with nb_txq_min (e.g. net_tap wants as many
+ * TX as RX queues): 0 (*ntx the count that worked), or the error. */
+static int configure(uint16_t id, const struct fmip_port_conf *pc, struct fmip_port *p,
+		     const struct rte_eth_conf *conf, int *ntx)
+{
+	int rc = rte_eth_dev_configure(id, pc->nb_rxq, (uint16_t)*ntx, conf);
+
+	if (rc != 0 && pc->nb_txq_min != 0 && *ntx > pc->nb_txq_min) {
+		rc = rte_eth_dev_configure(id, pc->nb_rxq, pc->nb_txq_min, conf);
+		if (rc == 0) {
+			*ntx = pc->nb_txq_min;
+			p->tx_short = true;
+		}
+	}
+	return rc;
+}
+
 int fmip_port_open(uint16_t id, const struct fmip_port_conf *pc, struct fmip_port *p, char *err,
 		   size_t errlen)
 {
@@ -155,12 +183,14 @@ int fmip_port_open(uint16_t id, const struct fmip_port_conf *pc, struct fmip_por
 	rss_conf(&info, pc, p, &conf);
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	rc = rte_eth_dev_configure(id, pc->nb_rxq, (uint16_t)ntx, &conf);
-	if (rc != 0 && pc->nb_txq_min != 0 && ntx > pc->nb_txq_min) {
-		/* e.g. net_tap wants as many TX as RX queues */
-		ntx = pc->nb_txq_min;
-		p->tx_short = true;
-		rc = rte_eth_dev_configure(id, pc->nb_rxq, (uint16_t)ntx, &conf);
+	conf.intr_conf.rxq = pc->rx_intr ? 1 : 0;
+	rc = configure(id, pc, p, &conf, &ntx);
+	if (rc != 0 && conf.intr_conf.rxq) {
+		rte_log(RTE_LOG_WARNING, pc->logtype,
+			"port %u (%s): no RX interrupts (%s): polled\n", id, info.driver_name,
+			strerror(-rc));
+		conf.intr_conf.rxq = 0;
+		rc = configure(id, pc, p, &conf, &ntx);
 	}
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): configure %u RX / %d TX queues failed: %s", id,
@@ -173,6 +203,7 @@ int fmip_port_open(uint16_t id, const struct fmip_port_conf *pc, struct fmip_por
 		return -1;
 	p->nb_rxq = pc->nb_rxq;
 	p->nb_txq = (uint16_t)ntx;
+	p->rx_intr = conf.intr_conf.rxq != 0;
 	rc = rte_eth_dev_start(id);
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): start failed: %s", id, info.driver_name,

@@ -31,6 +31,7 @@ struct fmip_port_conf {
 	struct rte_mempool *pool;
 	bool rss;	  /* spread over the RX queues by the IPv6 addresses when supported */
 	bool promiscuous; /* enable promiscuous mode (a warning when the device refuses) */
+	bool rx_intr;	  /* ask for RX interrupts (rte_eth_dev_rx_intr_*); refused: polled */
 	int logtype;	  /* rte_log type for the INFO/WARNING lines */
 };
 
@@ -41,6 +42,7 @@ struct fmip_port {
 	uint16_t nb_rxq, nb_txq;
 	bool rss;      /* RSS is on */
 	bool tx_short; /* got nb_txq_min TX queues, not nb_txq */
+	bool rx_intr;  /* RX interrupts are configured */
 	char name[64]; /* driver name */
 };
 
@@ -51,6 +53,9 @@ int fmip_ports_probe(uint16_t ids[], unsigned max, char *err, size_t errlen);
 int fmip_port_open(uint16_t id, const struct fmip_port_conf *pc, struct fmip_port *p, char *err,
 		   size_t errlen);
 void fmip_port_close(const struct fmip_port *p);
+
+/* The device's largest RX and TX queue counts.  0, or -1 (not a port). */
+int fmip_port_max_queues(uint16_t id, uint16_t *rxq, uint16_t *txq);
 
 /* The descriptors the device will really use for the wanted counts (rte_eth_dev_adjust_*). */
 void fmip_port_desc(uint16_t id, uint16_t *rx_desc, uint16_t *tx_desc);

@@ -20,10 +20,10 @@
 
 struct gw_logtypes gw_log; /* registered by main.c (or a benchmark) */
 
-unsigned gw_ring_drain(struct rte_ring *r, unsigned max, void (*fn)(void *ctx, struct rte_mbuf *m),
+unsigned gw_ring_drain(struct rte_ring *r, unsigned max, void (*fn)(void *ctx, void *obj),
 		       void *ctx)
 {
-	struct rte_mbuf *ms[32];
+	void *ms[32];
 	unsigned total = 0, n;
 
 	if (r == NULL)
@@ -31,7 +31,7 @@ unsigned gw_ring_drain(struct rte_ring *r, unsigned max, void (*fn)(void *ctx, s
 	do {
 		unsigned want = max == 0 || max - total > 32 ? 32 : max - total;
 
-		n = rte_ring_sc_dequeue_burst(r, (void **)ms, want, NULL);
+		n = rte_ring_sc_dequeue_burst(r, ms, want, NULL);
 		for (unsigned i = 0; i < n; i++) {
 			if (fn != NULL)
 				fn(ctx, ms[i]);
@@ -46,6 +46,7 @@ unsigned gw_ring_drain(struct rte_ring *r, unsigned max, void (*fn)(void *ctx, s
 static int lcores(struct gw *gw, struct fmip_lcores *l, char *err, size_t errlen)
 {
 	int want = gw->cfg.control_lcore;
+	char e[256];
 
 	if (want >= 0 && !rte_lcore_is_enabled((unsigned)want)) {
 		snprintf(err, errlen,
@@ -54,13 +55,24 @@ static int lcores(struct gw *gw, struct fmip_lcores *l, char *err, size_t errlen
 			 gw->cfg.file, config_key_line(&gw->cfg, "lcores", "control"), want);
 		return -1;
 	}
-	if (fmip_lcores_assign(want, GW_MAX_WORKERS, l, err, errlen) < 0)
+	if (fmip_lcores_assign(want, gw->cfg.slow_lcores, gw->cfg.n_slow, GW_MAX_WORKERS, l, e,
+			       sizeof(e)) < 0) {
+		snprintf(err, errlen, "%s:%u: [lcores]: %s", gw->cfg.file,
+			 config_key_line(&gw->cfg, "lcores", "slow"), e);
 		return -1;
+	}
 	if (l->shared)
 		GW_LOG(ctrl, WARNING,
 		       "single-lcore development mode: the control lcore also polls the ports; "
 		       "give at least two lcores (-l 0-1: control + 1 worker) in production\n");
+	if (fmip_lcores_sharing(l, e, sizeof(e)) != 0 && gw->cfg.idle == GW_IDLE_POLL)
+		GW_LOG(ctrl, WARNING,
+		       "lcores share a CPU (%s) and poll without pause ([lcores] idle = poll): "
+		       "they take turns at the scheduler's pace; map them to CPUs of their own "
+		       "(-l/--lcores) or set idle = adaptive\n",
+		       e);
 	gw->n_workers = l->n_workers;
+	gw->n_slow = l->n_slow;
 	return 0;
 }
 
@@ -89,7 +101,8 @@ static int mac_engine(struct gw *gw, char *err, size_t errlen)
 /* The RCU variable (workers 0..n-1, then the telemetry reader) and the key table. */
 static int tables(struct gw *gw, char *err, size_t errlen)
 {
-	size_t sz = rte_rcu_qsbr_get_memsize(gw->n_workers + 1);
+	unsigned readers = gw->n_workers + 1 + gw->n_slow; /* gw.h: gw_qsbr_* */
+	size_t sz = rte_rcu_qsbr_get_memsize(readers);
 	struct keytab_cfg kc = {
 		.name = "fmipgw_keys",
 		.capacity = gw->cfg.capacity,
@@ -100,7 +113,7 @@ static int tables(struct gw *gw, char *err, size_t errlen)
 	int rc;
 
 	gw->qsv = rte_zmalloc("fmipgw_qsv", sz, RTE_CACHE_LINE_SIZE);
-	if (gw->qsv == NULL || rte_rcu_qsbr_init(gw->qsv, gw->n_workers + 1) != 0) {
+	if (gw->qsv == NULL || rte_rcu_qsbr_init(gw->qsv, readers) != 0) {
 		snprintf(err, errlen,
 			 "cannot allocate the RCU variable: give EAL more memory (-m)");
 		return -1;
@@ -116,7 +129,7 @@ static int tables(struct gw *gw, char *err, size_t errlen)
 		return -1;
 	}
 	/* the telemetry thread's QSBR id (/fmipgw/key), offline except during a lookup */
-	if (rte_rcu_qsbr_thread_register(gw->qsv, gw->n_workers) != 0) {
+	if (rte_rcu_qsbr_thread_register(gw->qsv, gw_qsbr_telemetry(gw)) != 0) {
 		snprintf(err, errlen, "cannot register the telemetry RCU thread id");
 		return -1;
 	}
@@ -138,6 +151,20 @@ static uint64_t mbufs_needed(const struct gw *gw, const uint16_t ids[], unsigned
 		need += (uint64_t)gw->n_workers * rxd + (uint64_t)(gw->n_workers + 1) * txd;
 	}
 	return need;
+}
+
+/* RX queues to ask of a port: one per worker; fewer when the device has fewer and
+ * [lcores] distribute allows it (software distribution), one with distribute = on. */
+static uint16_t rx_queues(const struct gw *gw, uint16_t id)
+{
+	uint16_t rxq = 0, txq = 0;
+
+	if (gw->cfg.distribute == GW_DIST_ON)
+		return 1;
+	if (gw->cfg.distribute == GW_DIST_OFF || fmip_port_max_queues(id, &rxq, &txq) < 0 ||
+	    rxq >= gw->n_workers || rxq == 0)
+		return (uint16_t)gw->n_workers; /* fmip_port_open says what is wrong */
+	return rxq;
 }
 
 static int ports(struct gw *gw, char *err, size_t errlen)
@@ -172,7 +199,7 @@ static int ports(struct gw *gw, char *err, size_t errlen)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct fmip_port_conf pc = {
-			.nb_rxq = (uint16_t)gw->n_workers,
+			.nb_rxq = rx_queues(gw, ids[i]),
 			.nb_txq = (uint16_t)(gw->n_workers + 1), /* + the control lcore's */
 			.nb_txq_min = (uint16_t)gw->n_workers,	 /* control TX through worker 0 */
 			.rx_desc = (uint16_t)cfg->rx_desc,
@@ -180,6 +207,7 @@ static int ports(struct gw *gw, char *err, size_t errlen)
 			.pool = gw->pool,
 			.rss = cfg->rss,
 			.promiscuous = cfg->promiscuous,
+			.rx_intr = cfg->idle == GW_IDLE_INTERRUPT,
 			.logtype = gw_log.cfg,
 		};
 		struct gw_port *gp = &gw->ports[gw->n_ports];
@@ -188,6 +216,13 @@ static int ports(struct gw *gw, char *err, size_t errlen)
 			return -1;
 		gw->n_ports++;
 		gp->ctrl_via_worker = gp->p.tx_short;
+		gp->dist = pc.nb_rxq < gw->n_workers ||
+			   (cfg->distribute == GW_DIST_ON && gw->n_workers > 1);
+		if (gp->dist)
+			GW_LOG(cfg, INFO,
+			       "port %u: %u RX queue(s) for %u workers: software distribution by "
+			       "the IPv6 addresses\n",
+			       gp->p.id, pc.nb_rxq, gw->n_workers);
 		if (gp->ctrl_via_worker)
 			GW_LOG(cfg, INFO,
 			       "port %u: control TX through worker 0's queue (relay ring)\n",
@@ -219,6 +254,23 @@ int gw_ports_init(struct gw *gw, char *err, size_t errlen)
 	return ports(gw, err, errlen) < 0 || relay_ring(gw, err, errlen) < 0 ? -1 : 0;
 }
 
+/* The slow-path lcores' decisions to the writer: a pool no larger than the ring. */
+static int decision_ring(struct gw *gw, char *err, size_t errlen)
+{
+	unsigned n = gw->n_slow * 256;
+
+	gw->dec_pool = rte_mempool_create("fmipgw_dec", n, sizeof(struct cp_decision), 0, 0, NULL,
+					  NULL, NULL, NULL, (int)rte_socket_id(), 0);
+	gw->dec_ring = rte_ring_create("fmipgw_dec", rte_align32pow2(n + 1), (int)rte_socket_id(),
+				       RING_F_SC_DEQ);
+	if (gw->dec_pool == NULL || gw->dec_ring == NULL) {
+		snprintf(err, errlen, "cannot create the slow-path decision pool/ring: %s",
+			 rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
 int gw_setup(struct gw *gw, char *err, size_t errlen)
 {
 	struct fmip_lcores l;
@@ -234,6 +286,11 @@ int gw_setup(struct gw *gw, char *err, size_t errlen)
 			return -1;
 	if (cp_create(gw, l.ctrl, err, errlen) < 0)
 		return -1;
+	if (gw->n_slow != 0 && decision_ring(gw, err, errlen) < 0)
+		return -1;
+	for (unsigned k = 0; k < gw->n_slow; k++)
+		if (cp_slow_create(gw, k, l.slow[k], err, errlen) < 0)
+			return -1;
 	return telemetry_init(gw, err, errlen);
 }
 
@@ -249,6 +306,9 @@ void gw_teardown(struct gw *gw)
 	}
 	gw_ring_drain(gw->ctrl_tx_relay, 0, NULL, NULL);
 	rte_ring_free(gw->ctrl_tx_relay);
+	cp_slow_free(gw);
+	rte_ring_free(gw->dec_ring);
+	rte_mempool_free(gw->dec_pool);
 	if (gw->kt != NULL)
 		keytab_free(gw->kt);
 	cp_free(gw);

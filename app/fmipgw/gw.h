@@ -57,10 +57,12 @@ struct gw_signals {
 struct gw_port {
 	struct fmip_port p;   /* id, MAC, queues, driver (app/common/port.h) */
 	bool ctrl_via_worker; /* too few TX queues: control TX goes through worker 0's relay */
+	bool dist;	      /* fewer RX queues than workers: software distribution (dp/dist.c) */
 };
 
 struct gw_worker;
 struct gw_ctrl;
+struct cp_slow;
 
 struct gw {
 	struct gw_config cfg;
@@ -71,12 +73,17 @@ struct gw {
 	struct gw_port ports[GW_MAX_PORTS];
 	unsigned n_ports;
 	struct rte_mempool *pool;
-	struct rte_rcu_qsbr *qsv; /* workers 0..n-1, then the telemetry reader */
+	struct rte_rcu_qsbr *qsv; /* workers 0..n-1, the telemetry reader, the slow-path lcores */
 	struct mac_engine *mac;
 	struct keytab *kt;
 	unsigned n_workers;
 	struct gw_worker *workers[GW_MAX_WORKERS];
 	struct gw_ctrl *ctrl;
+	unsigned n_slow; /* slow-path lcores ([lcores] slow) */
+	struct cp_slow *slow[GW_MAX_SLOW];
+	struct rte_ring *dec_ring;	/* slow-path lcores -> the writer: key decisions (MP/SC) */
+	struct rte_mempool *dec_pool;	/* their struct cp_decision objects */
+	uint32_t cfg_gen;		/* bumped by each reload: lcores apply their copies */
 	struct rte_ring *ctrl_tx_relay; /* control -> worker 0 TX, for ctrl_via_worker ports */
 	uint64_t start_tsc;
 	double duration; /* seconds; 0: run until a signal */
@@ -93,6 +100,16 @@ static inline uint64_t gw_now_s(const struct gw *gw)
 	return rte_get_tsc_cycles() / gw->tsc_hz;
 }
 
+/* RCU reader ids: the workers', then telemetry's, then the slow-path lcores'. */
+static inline unsigned gw_qsbr_telemetry(const struct gw *gw)
+{
+	return gw->n_workers;
+}
+static inline unsigned gw_qsbr_slow(const struct gw *gw, unsigned k)
+{
+	return gw->n_workers + 1 + k;
+}
+
 /* The index in gw->ports of DPDK port id (0 if unknown: callers pass ids of their ports). */
 static inline unsigned gw_port_index(const struct gw *gw, uint16_t id)
 {
@@ -102,10 +119,10 @@ static inline unsigned gw_port_index(const struct gw *gw, uint16_t id)
 	return 0;
 }
 
-/* Dequeue up to max mbufs from r (0: until it is empty) in bursts; fn(ctx, m) for each, or
- * free it when fn is NULL.  Returns the number dequeued.  The one ring drain of the gateway:
- * the control loop, the stop path and the teardown use it. */
-unsigned gw_ring_drain(struct rte_ring *r, unsigned max, void (*fn)(void *ctx, struct rte_mbuf *m),
+/* Dequeue up to max objects from r (0: until it is empty) in bursts; fn(ctx, obj) for each,
+ * or rte_pktmbuf_free(obj) when fn is NULL (a ring of mbufs).  Returns the number dequeued.
+ * The one ring drain of the gateway: the control loop, the stop path and the teardown. */
+unsigned gw_ring_drain(struct rte_ring *r, unsigned max, void (*fn)(void *ctx, void *obj),
 		       void *ctx);
 
 /* gw.c: the shared resources, in start-up order; gw_teardown undoes whatever was done. */

@@ -277,6 +277,14 @@ static int run(struct gw *gw)
 			failed = 1;
 		}
 	}
+	for (unsigned k = 0; k < gw->n_slow; k++) {
+		unsigned lc = gw->slow[k]->lcore;
+
+		if (lc != main_lc && rte_eal_remote_launch(cp_slow_main, gw->slow[k], lc) != 0) {
+			GW_LOG(ctrl, ERR, "cannot launch slow-path lcore %u: stopping\n", lc);
+			failed = 1;
+		}
+	}
 	if (ctrl_lc != main_lc && rte_eal_remote_launch(cp_main, gw->ctrl, ctrl_lc) != 0) {
 		GW_LOG(ctrl, ERR, "cannot launch the control lcore %u: stopping\n", ctrl_lc);
 		failed = 1;
@@ -290,6 +298,9 @@ static int run(struct gw *gw)
 		for (unsigned i = 0; i < gw->n_workers; i++)
 			if (gw->workers[i]->lcore == main_lc)
 				dp_worker_main(gw->workers[i]);
+		for (unsigned k = 0; k < gw->n_slow; k++)
+			if (gw->slow[k]->lcore == main_lc)
+				cp_slow_main(gw->slow[k]);
 	}
 	rte_eal_mp_wait_lcore();
 	return failed;

@@ -143,9 +143,10 @@ class Link:
 
 
 class Gw:
-    def __init__(self, binary, conf, prefix, ifname, extra_eal=()):
+    def __init__(self, binary, conf, prefix, ifname, extra_eal=(), lcores="0-1"):
         self.prefix = prefix
-        cmd = [binary, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", "0-1",
+        cmd = [binary, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix,
+               "--lcores" if "@" in lcores else "-l", lcores,
                "--vdev", "net_tap0,iface=%s" % ifname, "--log-level", "lib.eal:error"]
         cmd += list(extra_eal) + ["--", "--config", conf]
         self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -31,9 +31,16 @@
 #define GW_BURST_MAX	64
 #define GW_PATH_MAX	256
 #define GW_CFG_TEXT	160 /* room for one value's text in /fmipgw/config */
+#define GW_MAX_SLOW	16
 
 /* [ports] pass_through: what happens to traffic that is not the gateway's */
 enum gw_pass_through { GW_PASS_DROP = 0, GW_PASS_SAME, GW_PASS_OTHER };
+
+/* [lcores] idle: what a polling lcore does when it finds nothing to do */
+enum gw_idle { GW_IDLE_POLL = 0, GW_IDLE_ADAPTIVE, GW_IDLE_INTERRUPT };
+
+/* [lcores] distribute: software distribution of a port with fewer RX queues than workers */
+enum gw_distribute { GW_DIST_AUTO = 0, GW_DIST_OFF, GW_DIST_ON };
 
 struct gw_policer_cfg {
 	uint32_t rate;	/* packets per second per worker; 0: no limit */
@@ -84,6 +91,11 @@ struct gw_config {
 	bool promiscuous;
 	/* [lcores] */
 	int control_lcore; /* -1: the main lcore */
+	unsigned slow_lcores[GW_MAX_SLOW];
+	unsigned n_slow;
+	enum gw_idle idle;
+	uint32_t idle_sleep_us;
+	enum gw_distribute distribute;
 	/* [log] */
 	uint32_t log_level;
 

@@ -16,7 +16,8 @@ enum ktype {
 	T_MAC,
 	T_ATMAP,
 	T_PREFIX,
-	T_LCORE
+	T_LCORE,
+	T_LCORE_LIST
 };
 
 struct key {

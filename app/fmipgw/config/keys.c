@@ -15,6 +15,8 @@ static const char *const backend_names[] = { "ipsec-mb", "openssl", NULL };
 static const char *const arch_names[] = {
 	"auto", "sse", "avx", "avx2", "avx512", "imb-auto", NULL
 };
+static const char *const idle_names[] = { "poll", "adaptive", "interrupt", NULL };
+static const char *const dist_names[] = { "auto", "off", "on", NULL };
 static const char *const apkind_names[] = { "nar", "current-if", "no-prefix", "no-fmip", NULL };
 static const char *const level_names[] = { "none",    "emerg",	"alert", "crit",  "err",
 					   "warning", "notice", "info",	 "debug", NULL };
@@ -150,6 +152,23 @@ const struct key config_keys[] = {
 	  "lcore of the control plane: 'main' (the EAL main lcore) or an lcore id of -l; every "
 	  "other lcore is a worker",
 	  C(control_lcore), 0, 0, NULL },
+	{ "lcores", "slow", T_LCORE_LIST, "none", false,
+	  "slow-path lcores: the RtSolPr work (SEND verification, key decision, RSA wrap, "
+	  "signing) apart from the control lcore, which commits and replies; comma separated ids "
+	  "or ranges (2-3) of -l/--lcores; none: the control lcore does it",
+	  C(slow_lcores), 0, 0, NULL },
+	{ "lcores", "idle", T_ENUM, "poll", false,
+	  "what a worker or slow-path lcore does when it finds nothing: poll (busy, lowest "
+	  "latency), adaptive (pause, then sleeps up to idle_sleep_us), interrupt (sleep until "
+	  "the NIC's RX interrupt; adaptive where a port has none)",
+	  E(idle, idle_names) },
+	{ "lcores", "idle_sleep_us", T_UINT, "200", false,
+	  "adaptive/interrupt: the longest sleep, i.e. the worst wake-up latency added (us)",
+	  U(idle_sleep_us, 1, 100000) },
+	{ "lcores", "distribute", T_ENUM, "auto", false,
+	  "software distribution when a port has fewer RX queues than workers: auto (then), on "
+	  "(always), off (refuse such a port)",
+	  E(distribute, dist_names) },
 	/* [log] */
 	{ "log", "level", T_ENUM, "info", true,
 	  "level of the fmipgw.* log types: none emerg alert crit err warning notice info debug",
@@ -169,9 +188,9 @@ const struct key config_keys[] = {
 const unsigned config_nkeys_ = sizeof(config_keys) / sizeof(config_keys[0]);
 #define NKEYS config_nkeys_
 
-const char *const config_type_names[] = { "string",    "uint",	      "bool", "ipv6",
-					  "ipv6 list", "prefix list", "enum", "mac",
-					  "at map",    "prefix",      "lcore" };
+const char *const config_type_names[] = { "string",    "uint",	      "bool",  "ipv6",
+					  "ipv6 list", "prefix list", "enum",  "mac",
+					  "at map",    "prefix",      "lcore", "lcore list" };
 
 unsigned config_nkeys(void)
 {

@@ -198,6 +198,50 @@ static int parse_list(const struct key *k, const char *v, struct gw_config *c, c
 	return 0;
 }
 
+/* [lcores] slow: none, or lcore ids and ranges (a-b), comma separated, each once. */
+static int parse_lcore_list(const char *v, struct gw_config *c, char *err, size_t len)
+{
+	char buf[256];
+	char *items[GW_MAX_SLOW];
+	int n;
+
+	c->n_slow = 0;
+	if (strcmp(v, "none") == 0 || *v == '\0')
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", v);
+	n = split(buf, items, GW_MAX_SLOW);
+	if (n < 0) {
+		snprintf(err, len, "more than %d entries", GW_MAX_SLOW);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *dash = strchr(items[i], '-');
+		uint64_t lo, hi;
+
+		if (dash != NULL)
+			*dash = '\0';
+		if (parse_uint(config_trim(items[i]), 0, RTE_MAX_LCORE - 1, &lo, err, len) < 0 ||
+		    (dash != NULL &&
+		     parse_uint(config_trim(dash + 1), lo, RTE_MAX_LCORE - 1, &hi, err, len) < 0))
+			return -1;
+		if (dash == NULL)
+			hi = lo;
+		for (uint64_t l = lo; l <= hi; l++) {
+			if (c->n_slow == GW_MAX_SLOW) {
+				snprintf(err, len, "more than %d lcores", GW_MAX_SLOW);
+				return -1;
+			}
+			for (unsigned j = 0; j < c->n_slow; j++)
+				if (c->slow_lcores[j] == l) {
+					snprintf(err, len, "lcore %u listed twice", (unsigned)l);
+					return -1;
+				}
+			c->slow_lcores[c->n_slow++] = (unsigned)l;
+		}
+	}
+	return 0;
+}
+
 int config_parse_value(const struct key *k, const char *v, void *base, struct gw_config *cfg,
 		       char *err, size_t len)
 {
@@ -268,6 +312,8 @@ int config_parse_value(const struct key *k, const char *v, void *base, struct gw
 		return parse_list(k, v, cfg, err, len);
 	case T_ENUM:
 		return parse_enum(k, v, dst, err, len);
+	case T_LCORE_LIST:
+		return parse_lcore_list(v, cfg, err, len);
 	}
 	snprintf(err, len, "internal: unknown type");
 	return -1;

@@ -39,10 +39,23 @@ static void sweep(struct gw_ctrl *c, uint64_t now)
 	c->next_sweep = now + gw->tsc_hz * gw->cfg.sweep_interval_ms / 1000;
 }
 
-static void dispatch_free(void *ctx, struct rte_mbuf *m)
+static void dispatch_free(void *ctx, void *m)
 {
 	cp_dispatch(ctx, m, cp_handlers);
 	rte_pktmbuf_free(m);
+}
+
+/* One turn's work: the workers' rings, the slow-path lcores' decisions.  The number done. */
+static unsigned serve(struct gw_ctrl *c)
+{
+	struct gw *gw = c->gw;
+	unsigned done = 0;
+
+	for (unsigned i = 0; i < gw->n_workers; i++)
+		done += gw_ring_drain(gw->workers[i]->ring, 32, dispatch_free, c);
+	if (gw->dec_ring != NULL)
+		done += cp_slow_commit(c, 32);
+	return done;
 }
 
 int cp_main(void *arg)
@@ -67,8 +80,8 @@ int cp_main(void *arg)
 			gw->sig->hup = 0;
 			cp_reload(gw);
 		}
-		for (unsigned i = 0; i < gw->n_workers; i++)
-			gw_ring_drain(gw->workers[i]->ring, 32, dispatch_free, c);
+		if (serve(c) != 0)
+			c->cnt.busy_ticks += rte_get_tsc_cycles() - now;
 		if (now >= c->next_sweep)
 			sweep(c, now);
 	}
@@ -79,36 +92,15 @@ int cp_main(void *arg)
 
 void cp_drain_after_stop(struct gw *gw)
 {
-	for (unsigned i = 0; i < gw->n_workers; i++)
-		if (gw->workers[i] != NULL)
-			gw_ring_drain(gw->workers[i]->ring, 0, NULL, NULL);
-}
+	for (unsigned i = 0; i < gw->n_workers; i++) {
+		struct gw_worker *w = gw->workers[i];
 
-/* lib/hk's AR configuration and state, the CPA server, from the configuration. */
-static int work_init(struct gw_ctrl *c, char *err, size_t errlen)
-{
-	struct gw *gw = c->gw;
-	struct gw_config *cfg = &gw->cfg;
-	struct cp_work *wk = &c->work;
-
-	wk->cnt = &c->cnt;
-	wk->cpa.creds = &c->creds;
-	wk->cpa.anchor = c->trust ? send_trust_get(c->trust, 0) : NULL;
-	memcpy(wk->cpa.src, cfg->router_addr, 16);
-	hk_ar_cfg_defaults(&wk->ar);
-	wk->ar.send = &cfg->send;
-	wk->ar.creds = &c->creds;
-	wk->ar.mac = &cfg->mac;
-	wk->ar.lla = gw->n_ports ? gw->ports[0].p.mac.addr_bytes : NULL;
-	wk->ar.aps = cfg->aps;
-	wk->ar.n_aps = cfg->n_aps;
-	wk->ar_st.replay = send_replay_new(&cfg->send);
-	if (wk->ar_st.replay == NULL) {
-		snprintf(err, errlen, "cannot create the SEND replay cache (cache_size %u)",
-			 cfg->send.cache_size);
-		return -1;
+		if (w == NULL)
+			continue;
+		gw_ring_drain(w->ring, 0, NULL, NULL);
+		for (unsigned k = 0; k < gw->n_slow; k++)
+			gw_ring_drain(w->slow_ring[k], 0, NULL, NULL);
 	}
-	return 0;
 }
 
 int cp_create(struct gw *gw, unsigned lcore, char *err, size_t errlen)
@@ -124,7 +116,7 @@ int cp_create(struct gw *gw, unsigned lcore, char *err, size_t errlen)
 	c->lcore = lcore;
 	c->txq = (uint16_t)gw->n_workers; /* after the workers' queues */
 	if (cp_creds_check(&gw->cfg, &c->creds, &c->trust, err, errlen) < 0 ||
-	    work_init(c, err, errlen) < 0)
+	    cp_work_init(&c->work, gw, &c->creds, c->trust, &c->cnt, CP_WRITER, 1, err, errlen) < 0)
 		return -1;
 	cp_apply_runtime(gw);
 	c->next_sweep = rte_get_tsc_cycles();
@@ -137,11 +129,9 @@ void cp_free(struct gw *gw)
 
 	if (c == NULL)
 		return;
-	if (c->work.ar_st.replay != NULL)
-		send_replay_free(c->work.ar_st.replay);
+	cp_work_free(&c->work);
 	send_trust_free(c->trust);
 	send_creds_free(&c->creds);
-	memset(&c->work.out, 0, sizeof(c->work.out));
 	rte_free(c);
 	gw->ctrl = NULL;
 }

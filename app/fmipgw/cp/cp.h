@@ -2,11 +2,18 @@
 /*
  * fmipgw control plane (DESIGN.md "Slow path"): the single writer of the key table.
  *
- *   control.c    the loop: signals, reload, drain of every worker's ring, expiry sweeps; init
+ *   control.c    the loop: signals, reload, drain of every worker's ring and of the slow-path
+ *                lcores' decisions, expiry sweeps; init
  *   handlers.c   the handler table: one row per control event (dispatch by event)
- *   prov.c       RtSolPr: the work that writes no table (SEND verification, key decision, RSA
- *                wrap, signing: struct cp_work, hk_ar_rtsolpr) apart from the writer's
- *                commit and the reply, which leaves only after the commit
+ *   work.c       struct cp_work: what an lcore needs to do the work that writes no table
+ *                (lib/hk's AR state, its own copy of the reloadable values, the key-store
+ *                adapter: writer-side lookup on the control lcore, RCU reader lookup plus the
+ *                keys it decided but the writer has not committed yet on a slow-path lcore)
+ *   prov.c       RtSolPr: the work (SEND verification, key decision, RSA wrap, signing:
+ *                hk_ar_rtsolpr) apart from the writer's commit and the reply, which leaves
+ *                only after the commit
+ *   slow.c       the slow-path lcores ([lcores] slow): RtSolPr work from every worker's ring
+ *                to them, decisions to the writer through one ring
  *   cps.c        CPS -> CPA
  *   fbu_event.c  an accepted FBU: hk_fbu_check (A4, A21, flags, Alt-CoA)
  *   creds.c      the credentials checks shared with `--check`
@@ -26,26 +33,55 @@
 
 #include "counters.h"
 #include "gw.h"
+#include "idle.h"
 #include "hk.h"
 #include "send.h"
 
 #define CP_LAT_SAMPLES 4096
 
+#define CP_PENDING 64 /* keys a slow-path lcore decided and the writer may not hold yet */
+
+/* Keys a slow-path lcore handed out in decisions not yet seen in the table: a second
+ * RtSolPr of the same CGA (all of a CGA's go to one slow lcore) gets the same key (RFC 5269
+ * 3.2: "MUST return the existing key"), not a second one. */
+struct cp_pending {
+	struct {
+		struct hk_key key;
+		uint64_t tsc; /* when decided; 0: free */
+	} e[CP_PENDING];
+	unsigned next;
+};
+
 /*
  * The work of a control event that writes no table: it reads the key table, verifies, decides
- * and builds the reply; the writer commits the decision.  One per lcore doing such work (one
- * today: the control lcore); nothing in it is shared between lcores.
+ * and builds the reply; the writer commits the decision.  One per lcore doing such work (the
+ * control lcore's, and one per slow-path lcore); nothing in it is shared between lcores, its
+ * OpenSSL objects (the replay cache, the router key in creds) included.
  */
 struct cp_work {
+	struct gw *gw;
 	struct gw_counters *cnt; /* the counters of the lcore doing the work */
+	unsigned qsbr_id;	 /* RCU reader id; CP_WRITER: the writer (no RCU needed) */
+	unsigned share;		 /* slow-path lcores sharing the A19 failure-reply rate */
+	uint32_t cfg_gen;	 /* the reload generation this copy reflects */
+	struct send_cfg send;	 /* this lcore's copy of [send] (reloadable keys applied) */
 	struct hk_ar_cfg ar;
 	struct hk_ar_state ar_st;
 	struct send_cpa_server cpa;
+	struct cp_pending pend;
 	uint64_t hk_reason[HK_R__COUNT];
 	uint64_t send_reason[SEND_R__COUNT];
 	struct hk_ar_out out; /* large: kept here, not on the stack */
 	struct send_cpa_out cpa_out;
 	struct wire_frame frame;
+};
+#define CP_WRITER (~0u)
+
+/* A slow-path lcore's key decision, handed to the writer (a gw->dec_pool object). */
+struct cp_decision {
+	struct rte_mbuf *m; /* the RtSolPr: the reply goes to its source MAC, out of its port */
+	uint64_t rx_tsc;
+	struct hk_ar_out out;
 };
 
 struct gw_ctrl {
@@ -61,6 +97,20 @@ struct gw_ctrl {
 	uint32_t lat_us[CP_LAT_SAMPLES];
 	uint64_t lat_n;
 	uint64_t next_sweep;
+} __attribute__((aligned(64)));
+
+/* A slow-path lcore ([lcores] slow): it serves the RtSolPr rings of every worker (its column:
+ * worker w's ring number idx), round robin, does the work with its own cp_work and hands each
+ * decision to the writer through gw->dec_ring. */
+struct cp_slow {
+	struct gw_counters cnt;
+	struct gw *gw;
+	unsigned idx; /* its column in the workers' slow rings */
+	unsigned lcore;
+	unsigned next; /* the worker whose ring is served first in the next turn */
+	struct dp_idle idle;
+	struct send_creds creds; /* its own copy of the router's key: no EVP_PKEY is shared */
+	struct cp_work work;
 } __attribute__((aligned(64)));
 
 /* control.c */
@@ -88,9 +138,32 @@ void cp_on_cps(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
 void cp_on_fbu(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
 void cp_on_nd(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
 
+/* work.c */
+/* The work context of an lcore: lib/hk's AR configuration and state, the CPA server, from gw's
+ * configuration; creds: that lcore's router credentials.  0, or -1 with err. */
+int cp_work_init(struct cp_work *wk, struct gw *gw, const struct send_creds *creds,
+		 const struct send_trust *trust, struct gw_counters *cnt, unsigned qsbr_id,
+		 unsigned share, char *err, size_t errlen);
+/* The reloadable values into wk's own copies (run on wk's own lcore). */
+void cp_work_apply(struct cp_work *wk);
+void cp_work_free(struct cp_work *wk);
+/* lib/hk's key-store adapter over wk (the lookup its lcore may do). */
+const struct hk_keystore *cp_work_keystore(struct cp_work *wk, struct hk_keystore *ks);
+/* A slow-path lcore decided key (an INSERT not yet committed by the writer). */
+void cp_work_pending_add(struct cp_work *wk, const struct hk_key *key);
+
 /* prov.c: the work and the commit, apart */
-const struct hk_ar_out *cp_prov_work(struct cp_work *wk, struct gw *gw, struct rte_mbuf *m);
-void cp_prov_commit(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
+const struct hk_ar_out *cp_prov_work(struct cp_work *wk, struct rte_mbuf *m);
+/* The writer's part: commit out's key op (INSERT: keytab_add; EXISTING: the table must
+ * still hold that key), then the reply.  out's key is cleansed. */
+void cp_prov_commit(struct gw_ctrl *c, struct rte_mbuf *m, struct hk_ar_out *out, uint64_t rx_tsc);
+
+/* slow.c: the slow-path lcores */
+int cp_slow_create(struct gw *gw, unsigned idx, unsigned lcore, char *err, size_t errlen);
+void cp_slow_free(struct gw *gw);
+int cp_slow_main(void *arg); /* arg: struct cp_slow * */
+/* The writer: commit up to max decisions of the slow-path lcores; the number done. */
+unsigned cp_slow_commit(struct gw_ctrl *c, unsigned max);
 
 /* creds.c: EAL-free credential checks (--check and cp_create): load the router's credentials,
  * default router_addr from them, the certificate covers [router] prefixes, the path leads to

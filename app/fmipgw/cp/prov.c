@@ -3,64 +3,36 @@
  * fmipgw provisioning: RtSolPr -> PrRtAdv with a handover key (RFC 5269 3.2), in two parts.
  *
  *   cp_prov_work    writes no table: hk_ar_rtsolpr() validates with SEND first (A6, A7),
- *                   reads the key table through a key-store adapter, decides (A8-A10, A1),
- *                   wraps the key (RSAES) and signs the reply (A19 on failure).  It returns
- *                   the decision: key op, key, reply.
- *   cp_prov_commit  the writer: HK_KEY_INSERT -> keytab_add(); only after the commit does the
- *                   reply leave (a reply whose key the table refused is not sent), to the
- *                   solicitation's source MAC on the control lcore's TX queue.
- *
- * The work runs on the writer's lcore today, so the adapter uses the writer-side lookup
- * (keytab_find, no RCU); a work lcore that is not the writer needs an RCU thread id and the
- * readers' lookup instead.
+ *                   reads the key table through the work context's key-store adapter
+ *                   (work.c), decides (A8-A10, A1), wraps the key (RSAES) and signs the reply
+ *                   (A19 on failure).  It returns the decision: key op, key, reply.  It runs on
+ *                   the control lcore, or on a slow-path lcore (slow.c).
+ *   cp_prov_commit  the writer: HK_KEY_INSERT -> keytab_add(); HK_KEY_EXISTING -> the table
+ *                   must still hold that very key.  Only then does the reply leave (a reply
+ *                   whose key the table does not hold is never sent), to the solicitation's
+ *                   source MAC on the control lcore's TX queue.
  */
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <rte_cycles.h>
 
 #include "cp.h"
 
-/* lib/hk reads the key table through keytab_find() */
-struct ks_ctx {
-	struct gw *gw;
-	uint64_t now48;
-};
-
-static int ks_find(void *ctx, const uint8_t cga[16], struct hk_key *out)
-{
-	struct ks_ctx *k = ctx;
-	const struct keytab_rec *r = keytab_find(k->gw->kt, cga);
-	uint64_t now_s = gw_now_s(k->gw), age;
-
-	if (r == NULL || now_s >= __atomic_load_n(&r->expires, __ATOMIC_RELAXED)) /* A13 */
-		return 0;
-	memcpy(out->cga, r->cga, 16);
-	memcpy(out->pk_sha1, r->pk_sha1, 20);
-	out->at = r->at;
-	out->key_len = r->key_len;
-	memcpy(out->key, r->key, r->key_len);
-	/* issued in lib/hk's clock (wall seconds) */
-	age = now_s > r->issued ? now_s - r->issued : 0;
-	out->issued = (k->now48 >> 16) - age;
-	out->lifetime = (uint32_t)(r->hk_expires - r->issued);
-	return 1;
-}
-
-const struct hk_ar_out *cp_prov_work(struct cp_work *wk, struct gw *gw, struct rte_mbuf *m)
+const struct hk_ar_out *cp_prov_work(struct cp_work *wk, struct rte_mbuf *m)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct hk_ar_out *out = &wk->out;
-	struct ks_ctx kc = { gw, send_time_now() };
-	struct hk_keystore ks = { &kc, ks_find };
+	struct hk_keystore ks;
 	struct wire_eth eth;
-	uint64_t t0;
+	uint64_t t0, now48 = send_time_now();
 
 	wk->cnt->rtsolpr_rx++;
 	if (wire_eth_decode(p, m->data_len, &eth) != WIRE_OK)
 		return NULL; /* the worker decoded it: cannot happen */
 	t0 = rte_rdtsc();
-	hk_ar_rtsolpr(&wk->ar, &wk->ar_st, &ks, p + eth.hdr_len, m->data_len - eth.hdr_len,
-		      kc.now48, out);
+	hk_ar_rtsolpr(&wk->ar, &wk->ar_st, cp_work_keystore(wk, &ks), p + eth.hdr_len,
+		      m->data_len - eth.hdr_len, now48, out);
 	wk->cnt->rtsolpr_cycles += rte_rdtsc() - t0;
 	wk->hk_reason[out->reason < HK_R__COUNT ? out->reason : HK_R_INTERNAL]++;
 	if (out->reason == HK_R_SEND) {
@@ -75,12 +47,20 @@ const struct hk_ar_out *cp_prov_work(struct cp_work *wk, struct gw *gw, struct r
 }
 
 /* The writer's part of a decision: 0 (the reply may leave) or -1 (it must not). */
-static int commit_key(struct gw_ctrl *c, struct hk_ar_out *out)
+static int commit_key(struct gw_ctrl *c, const struct hk_ar_out *out)
 {
 	struct gw *gw = c->gw;
+	const struct keytab_rec *r;
 	int rc;
 
 	if (out->op == HK_KEY_EXISTING) {
+		/* decided on another lcore from what it saw: the table must still hold it */
+		r = keytab_find(gw->kt, out->key.cga);
+		if (r == NULL || r->key_len != out->key.key_len ||
+		    CRYPTO_memcmp(r->key, out->key.key, r->key_len) != 0) {
+			c->cnt.prov_stale_decision++;
+			return -1;
+		}
 		c->cnt.keys_existing++;
 		return 0;
 	}
@@ -99,13 +79,12 @@ static int commit_key(struct gw_ctrl *c, struct hk_ar_out *out)
 	return 0;
 }
 
-void cp_prov_commit(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
+void cp_prov_commit(struct gw_ctrl *c, struct rte_mbuf *m, struct hk_ar_out *out, uint64_t rx_tsc)
 {
-	struct hk_ar_out *out = &c->work.out;
 	struct wire_eth eth;
 	int rc = commit_key(c, out);
 
-	memset(&out->key, 0, sizeof(out->key)); /* no key material left behind */
+	OPENSSL_cleanse(&out->key, sizeof(out->key)); /* no key material left behind */
 	if (rc < 0 || out->len == 0 ||
 	    wire_eth_decode(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &eth) != WIRE_OK)
 		return;
@@ -119,6 +98,8 @@ void cp_prov_commit(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 
 void cp_on_rtsolpr(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 {
-	if (cp_prov_work(&c->work, c->gw, m) != NULL)
-		cp_prov_commit(c, m, rx_tsc);
+	struct hk_ar_out *out = (struct hk_ar_out *)cp_prov_work(&c->work, m);
+
+	if (out != NULL)
+		cp_prov_commit(c, m, out, rx_tsc);
 }

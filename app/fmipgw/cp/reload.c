@@ -10,12 +10,9 @@
 
 void cp_apply_runtime(struct gw *gw)
 {
-	struct cp_work *wk = &gw->ctrl->work;
 	const struct gw_config *cfg = &gw->cfg;
 
-	wk->ar.hk_lifetime = (uint16_t)cfg->hk_lifetime;
-	wk->ar.reply_on_failure = cfg->reply_on_failure;
-	wk->ar.failure_reply_rate = cfg->failure_reply_rate;
+	cp_work_apply(&gw->ctrl->work); /* the slow-path lcores apply theirs (gw->cfg_gen) */
 	for (unsigned i = 0; i < gw->n_workers; i++)
 		dp_policer_set(&gw->workers[i]->pol, cfg, gw->tsc_hz);
 	rte_log_set_level_pattern("fmipgw.*", cfg->log_level);
@@ -34,6 +31,7 @@ void cp_reload(struct gw *gw)
 	}
 	changed = config_apply_reload(&gw->cfg, &loaded, warn, sizeof(warn));
 	config_free(&loaded);
+	__atomic_add_fetch(&gw->cfg_gen, 1, __ATOMIC_RELEASE);
 	if (changed)
 		GW_LOG(cfg, WARNING, "start-up-only keys changed, restart to apply: %s\n", warn);
 	cp_apply_runtime(gw);

@@ -6,8 +6,11 @@
  *               quiescent state; building and freeing a worker
  *   classify.c  the classification table (message -> stage, destination rule, event, counters)
  *   fbu.h/.c    every fast-path FBU rule (L1, A23, A2, A13, MAC, L2, A14) and the FBU stage
- *   relay.c     the control stage (policer, ring to the control plane) and worker 0's relay of
- *               the control plane's packets for ports with too few TX queues
+ *   relay.c     the control stage (policer, ring to the control plane or, for RtSolPr, to a
+ *               slow-path lcore chosen by the source address) and worker 0's relay of the
+ *               control plane's packets for ports with too few TX queues
+ *   dist.c      software distribution for ports with fewer RX queues than workers
+ *   idle.c      the idle policy ([lcores] idle)
  *   tx.c        per-port TX buffering and [ports] pass_through
  *   policer.c   the per-event token bucket
  *
@@ -26,6 +29,7 @@
 #include "counters.h"
 #include "gw.h"
 #include "mac.h"
+#include "idle.h"
 #include "policer.h"
 #include "wire.h"
 
@@ -54,11 +58,15 @@ struct gw_worker {
 	const struct gw *gw;
 	unsigned idx; /* worker index == RCU thread id */
 	unsigned lcore;
-	uint16_t rxq;	       /* this worker's RX queue on every port */
+	uint16_t rxq;	       /* this worker's RX queue on every port that has one for it */
 	uint16_t txq;	       /* this worker's TX queue on every port */
 	struct rte_ring *ring; /* to the control plane (SP/SC) */
+	struct rte_ring *slow_ring[GW_MAX_SLOW]; /* RtSolPr to slow-path lcore k (SP/SC) */
+	struct rte_ring *dist_ring; /* packets other workers distributed to this one (MP/SC) */
 	struct mac_ctx *mctx;
 	struct dp_policer pol; /* rates rewritten by the control plane on reload (atomics) */
+	struct dp_idle idle;
+	bool intr; /* idle = interrupt and this worker's queues can interrupt */
 	/* burst scratch (never on the stack, never shared) */
 	struct rte_mbuf *pkts[GW_BURST_MAX];
 	struct wire_frame frames[GW_BURST_MAX];
@@ -80,8 +88,15 @@ void dp_tx_queue(struct gw_worker *w, unsigned port_index, struct rte_mbuf *m);
 void dp_tx_flush(struct gw_worker *w);
 /* [ports] pass_through for one packet that is not the gateway's (also non-IPv6 frames). */
 void dp_pass_through(struct gw_worker *w, struct rte_mbuf *m);
-/* relay.c: queue m to the control plane as event ev; false (m freed) when the ring is full. */
-bool dp_to_ctrl(struct gw_worker *w, struct rte_mbuf *m, unsigned ev, uint64_t tsc);
-void dp_relay_tx(struct gw_worker *w);
+/* relay.c: queue m on ring r (to the control plane or a slow-path lcore) as event ev; false
+ * (m freed) when the ring is full. */
+bool dp_to_ctrl(struct gw_worker *w, struct rte_ring *r, struct rte_mbuf *m, unsigned ev,
+		uint64_t tsc);
+unsigned dp_relay_tx(struct gw_worker *w);
+/* dist.c: of the n packets of a distributed port's burst, hand those that hash to another
+ * worker to it; the ones that stay are compacted to the front.  Returns how many stay. */
+uint16_t dp_dist_spread(struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n);
+/* The worker a frame belongs to: its IPv6 source and destination hashed (non-IPv6: self). */
+unsigned dp_dist_target(const struct gw_worker *w, const struct rte_mbuf *m);
 
 #endif /* FMIPGW_DP_H */

@@ -82,7 +82,7 @@ void dp_fbu_flush(struct gw_worker *w, uint64_t tsc)
 
 		if (v != DP_FBU_ACCEPT)
 			fbu_drop(w, b->m[i], v);
-		else if (dp_to_ctrl(w, b->m[i], GW_EV_FBU, tsc))
+		else if (dp_to_ctrl(w, w->ring, b->m[i], GW_EV_FBU, tsc))
 			w->cnt.fbu_accepted++;
 		else
 			w->cnt.drop_fbu_ring_full++; /* cannot happen: L2 checked the room */

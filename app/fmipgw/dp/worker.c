@@ -12,7 +12,9 @@
 #include <rte_ethdev.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_interrupts.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 
 #include "dp.h"
 #include "stages.h"
@@ -40,17 +42,12 @@ void dp_frag_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_
 	drop_malformed(w, m, WIRE_E_FRAGMENT); /* never reassembled: cannot be served */
 }
 
-static void rx_burst(struct gw_worker *w, uint16_t port, uint16_t burst)
+/* Decode, classify and stage n packets of w->pkts (received at tsc), then flush the stages
+ * and the TX buffers. */
+static void process_burst(struct gw_worker *w, uint16_t n, uint64_t tsc)
 {
 	const struct gw_config *cfg = &w->gw->cfg;
-	uint16_t n = rte_eth_rx_burst(port, w->rxq, w->pkts, burst);
-	uint64_t tsc;
 
-	if (n == 0)
-		return;
-	tsc = rte_rdtsc();
-	w->cnt.rx_packets += n;
-	w->cnt.rx_bursts++;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = w->pkts[i];
 		struct wire_frame *f = &w->frames[i];
@@ -82,16 +79,119 @@ static void rx_burst(struct gw_worker *w, uint16_t port, uint16_t burst)
 	dp_tx_flush(w);
 }
 
-/* One turn: every port, the relay (worker 0), one quiescent state. */
-static inline void worker_turn(struct gw_worker *w, uint16_t burst)
+/* One RX burst of port p (index), distributed first when the port is.  The packets kept for
+ * this worker; *busy set when anything was received. */
+static uint16_t rx_port(struct gw_worker *w, unsigned p, uint16_t burst, bool *busy)
+{
+	const struct gw_port *gp = &w->gw->ports[p];
+	uint16_t n = rte_eth_rx_burst(gp->p.id, w->rxq, w->pkts, burst);
+
+	if (n == 0)
+		return 0;
+	*busy = true;
+	w->cnt.rx_packets += n;
+	w->cnt.rx_bursts++;
+	return gp->dist ? dp_dist_spread(w, w->pkts, n) : n;
+}
+
+/* One turn: every port this worker has a queue on, its share of distributed packets, the relay
+ * (worker 0), one quiescent state.  Whether it found any work. */
+static inline bool worker_turn(struct gw_worker *w, uint16_t burst)
+{
+	const struct gw *gw = w->gw;
+	bool busy = false;
+	uint16_t n;
+
+	for (unsigned p = 0; p < gw->n_ports; p++) {
+		if (w->rxq >= gw->ports[p].p.nb_rxq)
+			continue;
+		n = rx_port(w, p, burst, &busy);
+		if (n != 0)
+			process_burst(w, n, rte_rdtsc());
+	}
+	if (w->dist_ring != NULL) {
+		n = (uint16_t)rte_ring_sc_dequeue_burst(w->dist_ring, (void **)w->pkts, burst,
+							NULL);
+		if (n != 0) {
+			w->cnt.dist_rx += n;
+			process_burst(w, n, rte_rdtsc());
+			busy = true;
+		}
+	}
+	if (w->idx == 0 && gw->ctrl_tx_relay != NULL && dp_relay_tx(w) != 0)
+		busy = true;
+	rte_rcu_qsbr_quiescent(gw->qsv, w->idx);
+	return busy;
+}
+
+/* idle = interrupt: register this thread's epoll for the RX interrupts of its queues; a
+ * worker with a queue that cannot interrupt (or none at all) naps as adaptive instead. */
+static void idle_setup(struct gw_worker *w)
+{
+	const struct gw *gw = w->gw;
+	unsigned nq = 0;
+
+	if (w->idle.mode != GW_IDLE_INTERRUPT)
+		return;
+	for (unsigned p = 0; p < gw->n_ports; p++) {
+		const struct gw_port *gp = &gw->ports[p];
+
+		if (w->rxq >= gp->p.nb_rxq)
+			continue;
+		if (!gp->p.rx_intr ||
+		    rte_eth_dev_rx_intr_ctl_q(gp->p.id, w->rxq, RTE_EPOLL_PER_THREAD,
+					      RTE_INTR_EVENT_ADD, NULL) != 0) {
+			nq = 0;
+			break;
+		}
+		nq++;
+	}
+	w->intr = nq != 0 && w->dist_ring == NULL;
+	if (!w->intr) {
+		GW_LOG(fast, WARNING,
+		       "worker %u: idle = interrupt, but a port queue of it cannot interrupt "
+		       "(or it takes distributed packets): adaptive naps instead\n",
+		       w->idx);
+		w->idle.mode = GW_IDLE_ADAPTIVE;
+	}
+}
+
+static void rx_intr(const struct gw_worker *w, bool on)
 {
 	const struct gw *gw = w->gw;
 
 	for (unsigned p = 0; p < gw->n_ports; p++)
-		rx_burst(w, gw->ports[p].p.id, burst);
-	if (w->idx == 0 && gw->ctrl_tx_relay != NULL)
-		dp_relay_tx(w);
-	rte_rcu_qsbr_quiescent(gw->qsv, w->idx);
+		if (w->rxq < gw->ports[p].p.nb_rxq) {
+			if (on)
+				rte_eth_dev_rx_intr_enable(gw->ports[p].p.id, w->rxq);
+			else
+				rte_eth_dev_rx_intr_disable(gw->ports[p].p.id, w->rxq);
+		}
+}
+
+/* Carry out the idle policy's answer; offline (for RCU) while sleeping or waiting. */
+static void idle_act(struct gw_worker *w, enum dp_idle_action a, uint32_t us)
+{
+	struct rte_epoll_event ev[GW_MAX_PORTS];
+
+	if (a == DP_IDLE_NONE)
+		return;
+	if (a == DP_IDLE_PAUSE) {
+		rte_pause();
+		return;
+	}
+	w->cnt.idle_sleeps++;
+	rte_rcu_qsbr_thread_offline(w->gw->qsv, w->idx);
+	if (a == DP_IDLE_WAIT && w->intr) {
+		rx_intr(w, true);
+		if (rte_epoll_wait(RTE_EPOLL_PER_THREAD, ev, GW_MAX_PORTS,
+				   (int)((us + 999) / 1000)) > 0)
+			w->cnt.idle_wakeups++;
+		rx_intr(w, false);
+	} else {
+		rte_delay_us_sleep(us);
+	}
+	rte_rcu_qsbr_thread_online(w->gw->qsv, w->idx);
 }
 
 void dp_worker_poll(struct gw_worker *w)
@@ -109,12 +209,49 @@ int dp_worker_main(void *arg)
 	uint16_t burst = (uint16_t)gw->cfg.burst;
 
 	rte_rcu_qsbr_thread_online(gw->qsv, w->idx);
-	GW_LOG(fast, INFO, "worker %u on lcore %u: RX queue %u, TX queue %u\n", w->idx, w->lcore,
-	       w->rxq, w->txq);
-	while (__atomic_load_n(&gw->running, __ATOMIC_RELAXED))
-		worker_turn(w, burst);
+	idle_setup(w);
+	GW_LOG(fast, INFO, "worker %u on lcore %u: RX queue %u, TX queue %u, idle %s\n", w->idx,
+	       w->lcore, w->rxq, w->txq,
+	       w->idle.mode == GW_IDLE_POLL	  ? "poll"
+	       : w->idle.mode == GW_IDLE_ADAPTIVE ? "adaptive"
+						  : "interrupt");
+	while (__atomic_load_n(&gw->running, __ATOMIC_RELAXED)) {
+		uint64_t t0 = rte_rdtsc();
+		bool busy = worker_turn(w, burst);
+		uint32_t us = 0;
+		enum dp_idle_action a;
+
+		if (busy)
+			w->cnt.busy_ticks += rte_rdtsc() - t0;
+		a = dp_idle_next(&w->idle, busy, &us); /* sets us: not in the same call */
+		idle_act(w, a, us);
+	}
 	rte_rcu_qsbr_thread_offline(gw->qsv, w->idx);
 	return 0;
+}
+
+/* The rings to the slow-path lcores (one each) and the distribution ring (when a port is
+ * distributed). */
+static int worker_rings(struct gw_worker *w, int sock)
+{
+	const struct gw *gw = w->gw;
+	char name[RTE_RING_NAMESIZE];
+	bool dist = false;
+
+	for (unsigned k = 0; k < gw->n_slow; k++) {
+		snprintf(name, sizeof(name), "fmipgw_slow_%u_%u", w->idx, k);
+		w->slow_ring[k] =
+		    rte_ring_create(name, gw->cfg.ring_size, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->slow_ring[k] == NULL)
+			return -1;
+	}
+	for (unsigned p = 0; p < gw->n_ports; p++)
+		dist |= gw->ports[p].dist;
+	if (!dist)
+		return 0;
+	snprintf(name, sizeof(name), "fmipgw_dist_%u", w->idx);
+	w->dist_ring = rte_ring_create(name, gw->cfg.ring_size, sock, RING_F_SC_DEQ);
+	return w->dist_ring == NULL ? -1 : 0;
 }
 
 int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_worker **out, char *err,
@@ -138,8 +275,8 @@ int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_work
 	snprintf(name, sizeof(name), "fmipgw_ctrl_%u", idx);
 	w->ring = rte_ring_create(name, gw->cfg.ring_size, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->mctx = mac_ctx_create(gw->mac);
-	if (w->ring == NULL || w->mctx == NULL) {
-		snprintf(err, errlen, "cannot create worker %u's ring/MAC context: %s", idx,
+	if (w->ring == NULL || w->mctx == NULL || worker_rings(w, sock) < 0) {
+		snprintf(err, errlen, "cannot create worker %u's rings/MAC context: %s", idx,
 			 rte_strerror(rte_errno));
 		return -1;
 	}
@@ -148,6 +285,7 @@ int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_work
 		return -1;
 	}
 	dp_policer_set(&w->pol, &gw->cfg, gw->tsc_hz);
+	dp_idle_init(&w->idle, gw->cfg.idle, gw->cfg.idle_sleep_us);
 	return 0;
 }
 
@@ -158,5 +296,11 @@ void dp_worker_free(struct gw_worker *w)
 	mac_ctx_destroy(w->mctx);
 	gw_ring_drain(w->ring, 0, NULL, NULL);
 	rte_ring_free(w->ring);
+	for (unsigned k = 0; k < GW_MAX_SLOW; k++) {
+		gw_ring_drain(w->slow_ring[k], 0, NULL, NULL);
+		rte_ring_free(w->slow_ring[k]);
+	}
+	gw_ring_drain(w->dist_ring, 0, NULL, NULL);
+	rte_ring_free(w->dist_ring);
 	rte_free(w);
 }

@@ -49,11 +49,21 @@
 	X(pass_tx, "packets", "passed through (pass_through = same/other)")                       \
 	X(drop_pass, "packets", "dropped: not for the gateway and pass_through = drop")           \
 	X(drop_tx_full, "packets", "dropped: TX queue full")                                      \
+	/* software distribution ([lcores] distribute) */                                         \
+	X(dist_tx, "packets", "handed to the worker their addresses hash to (distributed port)")  \
+	X(dist_rx, "packets", "received from another worker's distribution")                      \
+	X(drop_dist_full, "packets", "dropped: the target worker's distribution ring was full")   \
+	/* every polling lcore */                                                                 \
+	X(busy_ticks, "TSC ticks", "time in loop turns that found work (load = busy / uptime)")   \
+	X(idle_sleeps, "events", "sleeps or interrupt waits of the idle policy ([lcores] idle)")  \
+	X(idle_wakeups, "events", "interrupt waits that ended with an RX interrupt")              \
 	/* control lcore */                                                                       \
-	X(rtsolpr_rx, "packets", "RtSolPr served by the control lcore")                           \
+	X(rtsolpr_rx, "packets", "RtSolPr served (control or slow-path lcores)")                  \
 	X(keys_provisioned, "keys", "new handover keys committed to the key table")               \
 	X(keys_existing, "keys", "RtSolPr answered with the CGA's existing key")                  \
 	X(keys_commit_failed, "keys", "key commits refused by the key table (full, error)")       \
+	X(prov_stale_decision, "packets",                                                         \
+	  "replies not sent: a slow-path lcore's key is no longer the table's")                   \
 	X(rtsolpr_refused, "packets", "RtSolPr that provisioned no key (lib/hk reason != ok)")    \
 	X(rtsolpr_send_failed, "packets", "RtSolPr that failed SEND validation")                  \
 	X(rtsolpr_unserved, "packets", "RtSolPr dropped: this build has no lib/hk")               \
@@ -71,7 +81,8 @@
 	X(ctrl_ret_tx, "packets", "control packets worker 0 sent from the return ring")           \
 	X(ctrl_ret_tx_failed, "packets", "return-ring packets worker 0 could not send (TX full)") \
 	X(keys_expired, "keys", "keys removed by the expiry sweep")                               \
-	X(rtsolpr_cycles, "TSC ticks", "control lcore time spent in lib/hk serving RtSolPr")      \
+	X(rtsolpr_cycles, "TSC ticks",                                                            \
+	  "time spent in lib/hk serving RtSolPr (all lcores doing it)")                           \
 	X(cps_cycles, "TSC ticks", "control lcore time spent in lib/send answering CPS")          \
 	X(reloads, "events", "configuration reloads applied (SIGHUP)")                            \
 	X(reload_errors, "events", "configuration reloads refused (the old values stay)")

@@ -59,6 +59,28 @@ void gw_counters_sum(const struct gw *gw, struct gw_counters *s)
 		counters_add(s, &gw->workers[i]->cnt);
 	if (gw->ctrl != NULL)
 		counters_add(s, &gw->ctrl->cnt);
+	for (unsigned k = 0; k < gw->n_slow; k++)
+		if (gw->slow[k] != NULL)
+			counters_add(s, &gw->slow[k]->cnt);
+}
+
+/* lib/hk and SEND outcomes summed over every work context (control, slow-path lcores). */
+static void reasons_sum(const struct gw *gw, uint64_t hk[HK_R__COUNT], uint64_t sr[SEND_R__COUNT])
+{
+	const struct cp_work *w[1 + GW_MAX_SLOW];
+	unsigned n = 0;
+
+	w[n++] = &gw->ctrl->work;
+	for (unsigned k = 0; k < gw->n_slow; k++)
+		w[n++] = &gw->slow[k]->work;
+	memset(hk, 0, HK_R__COUNT * sizeof(*hk));
+	memset(sr, 0, SEND_R__COUNT * sizeof(*sr));
+	for (unsigned i = 0; i < n; i++) {
+		for (int r = 0; r < HK_R__COUNT; r++)
+			hk[r] += __atomic_load_n(&w[i]->hk_reason[r], __ATOMIC_RELAXED);
+		for (int r = 0; r < SEND_R__COUNT; r++)
+			sr[r] += __atomic_load_n(&w[i]->send_reason[r], __ATOMIC_RELAXED);
+	}
 }
 
 static const char *const hk_names[] = {
@@ -100,6 +122,7 @@ static const char *hk_reason_id(int r)
 
 static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	uint64_t hk[HK_R__COUNT], sr[SEND_R__COUNT];
 	struct gw_counters s;
 	const struct gw_ctrl *c = tel_gw->ctrl;
 
@@ -115,17 +138,42 @@ static int cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "prov_latency_p50_us", cp_latency_pct(c, 50));
 	rte_tel_data_add_dict_u64(d, "prov_latency_p99_us", cp_latency_pct(c, 99));
 	rte_tel_data_add_dict_u64(d, "prov_latency_max_us", cp_latency_pct(c, 100));
-	if (add_reasons(d, "rtsolpr_reasons", hk_reason_id, c->work.hk_reason, HK_R__COUNT) < 0 ||
-	    add_reasons(d, "send_reasons", send_reason_name, c->work.send_reason, SEND_R__COUNT) <
-		0)
+	reasons_sum(tel_gw, hk, sr);
+	if (add_reasons(d, "rtsolpr_reasons", hk_reason_id, hk, HK_R__COUNT) < 0 ||
+	    add_reasons(d, "send_reasons", send_reason_name, sr, SEND_R__COUNT) < 0)
 		return -1;
 	return 0;
 }
 
+/* Role, load (busy ticks / ticks since the start) and the depth of the rings that wait for
+ * or on the lcore, then its counters.  index: the worker's or slow-path lcore's number, under
+ * the role's name ("worker": 1); < 0: none. */
+static int lcore_dict(struct rte_tel_data *d, const char *role, int index,
+		      const struct gw_counters *c, const struct rte_ring *const *rings, unsigned n)
+{
+	uint64_t up = rte_get_tsc_cycles() - tel_gw->start_tsc;
+	uint64_t busy = __atomic_load_n(&c->busy_ticks, __ATOMIC_RELAXED);
+	unsigned depth = 0;
+	char load[16];
+
+	for (unsigned i = 0; i < n; i++)
+		depth += rings[i] != NULL ? rte_ring_count(rings[i]) : 0;
+	snprintf(load, sizeof(load), "%.3f", up ? (double)busy / (double)up : 0.0);
+	if (rte_tel_data_add_dict_string(d, "role", role) != 0 ||
+	    (index >= 0 && rte_tel_data_add_dict_u64(d, role, (uint64_t)index) != 0) ||
+	    rte_tel_data_add_dict_string(d, "load", load) != 0 ||
+	    rte_tel_data_add_dict_u64(d, "ring_depth", depth) != 0)
+		return -1;
+	return counters_tel_dict(d, c);
+}
+
 static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	char *end;
+	const struct gw *gw = tel_gw;
+	const struct rte_ring *rings[GW_MAX_WORKERS * (GW_MAX_SLOW + 2)];
 	unsigned long id;
+	unsigned n = 0;
+	char *end;
 
 	(void)cmd;
 	if (params == NULL || *params == '\0')
@@ -134,28 +182,37 @@ static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d
 	if (*end != '\0')
 		return -1;
 	rte_tel_data_start_dict(d);
-	for (unsigned i = 0; i < tel_gw->n_workers; i++) {
-		if (tel_gw->workers[i]->lcore == id && tel_gw->ctrl->lcore != id) {
-			if (rte_tel_data_add_dict_string(d, "role", "worker") != 0 ||
-			    rte_tel_data_add_dict_u64(d, "worker", i) != 0)
-				return -1;
-			return counters_tel_dict(d, &tel_gw->workers[i]->cnt);
-		}
-	}
-	if (tel_gw->ctrl->lcore == id) {
-		if (rte_tel_data_add_dict_string(d, "role",
-						 tel_gw->workers[0]->lcore == id ? "control+worker"
-										 : "control") != 0)
-			return -1;
-		if (tel_gw->workers[0]->lcore == id) {
-			struct gw_counters s;
+	for (unsigned i = 0; i < gw->n_workers; i++) {
+		const struct gw_worker *w = gw->workers[i];
 
-			gw_counters_sum(tel_gw, &s); /* one lcore does everything */
-			return counters_tel_dict(d, &s);
-		}
-		return counters_tel_dict(d, &tel_gw->ctrl->cnt);
+		if (w->lcore != id || gw->ctrl->lcore == id)
+			continue;
+		/* its queues to others: the control ring, the slow rings; its distribution ring */
+		rings[n++] = w->ring;
+		rings[n++] = w->dist_ring;
+		for (unsigned k = 0; k < gw->n_slow; k++)
+			rings[n++] = w->slow_ring[k];
+		return lcore_dict(d, "worker", (int)i, &w->cnt, rings, n);
 	}
-	return -1;
+	for (unsigned k = 0; k < gw->n_slow; k++) {
+		if (gw->slow[k]->lcore != id)
+			continue;
+		for (unsigned i = 0; i < gw->n_workers; i++) /* what waits for it */
+			rings[n++] = gw->workers[i]->slow_ring[k];
+		return lcore_dict(d, "slow", (int)k, &gw->slow[k]->cnt, rings, n);
+	}
+	if (gw->ctrl->lcore != id)
+		return -1;
+	for (unsigned i = 0; i < gw->n_workers; i++)
+		rings[n++] = gw->workers[i]->ring;
+	rings[n++] = gw->dec_ring;
+	if (gw->workers[0]->lcore == id) {
+		struct gw_counters s;
+
+		gw_counters_sum(gw, &s); /* one lcore does everything */
+		return lcore_dict(d, "control+worker", -1, &s, rings, n);
+	}
+	return lcore_dict(d, "control", -1, &gw->ctrl->cnt, rings, n);
 }
 
 static int cmd_keys(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -201,7 +258,7 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	const uint8_t *cgas[1] = { a };
 	hash_sig_t sig[1];
 	struct keytab_rec *rec[1];
-	unsigned tid = tel_gw->n_workers;
+	unsigned tid = gw_qsbr_telemetry(tel_gw);
 	uint64_t now_s = gw_now_s(tel_gw);
 
 	(void)cmd;
