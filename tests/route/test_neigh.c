@@ -30,8 +30,8 @@
 #include <rte_rcu_qsbr.h>
 
 #include "neigh.h"
+#include "route_test.h"
 
-static struct rte_rcu_qsbr *qsv;
 static unsigned tab_seq;
 
 /* fake packets and what the table dropped */
@@ -53,25 +53,8 @@ static const uint8_t mac1[6] = { 2, 0, 0, 0, 0, 1 }, mac2[6] = { 2, 0, 0, 0, 0, 
 
 static int group_setup(void **state)
 {
-	char *argv[] = { "test_neigh", "--no-huge",   "--no-pci",      "-m",
-			 "128",	       "-l",	      "0-1",	       "--file-prefix",
-			 TEST_PREFIX,  "--log-level", "lib.eal:error", NULL };
-	size_t sz;
-
 	(void)state;
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
-		return -1;
-	sz = rte_rcu_qsbr_get_memsize(4);
-	qsv = rte_zmalloc("qsv", sz, RTE_CACHE_LINE_SIZE);
-	return qsv == NULL || rte_rcu_qsbr_init(qsv, 4) != 0 ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	rte_free(qsv);
-	rte_eal_cleanup();
-	return 0;
+	return route_test_eal("test_neigh", "128");
 }
 
 static struct neigh_table *new_table(uint32_t capacity, uint16_t queue_len)
@@ -90,11 +73,6 @@ static struct neigh_table *new_table(uint32_t capacity, uint16_t queue_len)
 	assert_int_equal(neigh_create(&cfg, &t), 0);
 	n_dropped = 0;
 	return t;
-}
-
-static void addr(uint8_t a[16], const char *s)
-{
-	assert_int_equal(inet_pton(AF_INET6, s, a), 1);
 }
 
 static unsigned state_of(struct neigh_table *t, const uint8_t a[16], uint16_t port)

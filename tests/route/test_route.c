@@ -31,31 +31,14 @@
 #include <rte_rcu_qsbr.h>
 
 #include "route.h"
+#include "route_test.h"
 
-static struct rte_rcu_qsbr *qsv;
 static unsigned tab_seq;
 
 static int group_setup(void **state)
 {
-	char *argv[] = { "test_route", "--no-huge",   "--no-pci",      "-m",
-			 "512",	       "-l",	      "0-1",	       "--file-prefix",
-			 TEST_PREFIX,  "--log-level", "lib.eal:error", NULL };
-	size_t sz;
-
 	(void)state;
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
-		return -1;
-	sz = rte_rcu_qsbr_get_memsize(4);
-	qsv = rte_zmalloc("qsv", sz, RTE_CACHE_LINE_SIZE);
-	return qsv == NULL || rte_rcu_qsbr_init(qsv, 4) != 0 ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	rte_free(qsv);
-	rte_eal_cleanup();
-	return 0;
+	return route_test_eal("test_route", "512");
 }
 
 static struct route_table *new_table(uint32_t max_routes, uint32_t tbl8)
@@ -72,11 +55,6 @@ static struct route_table *new_table(uint32_t max_routes, uint32_t tbl8)
 	cfg.qsv = qsv;
 	assert_int_equal(route_table_create(&cfg, &t), 0);
 	return t;
-}
-
-static void addr(uint8_t a[16], const char *s)
-{
-	assert_int_equal(inet_pton(AF_INET6, s, a), 1);
 }
 
 static struct route_spec via(const char *pfx, uint8_t len, const char *gw, uint16_t port)
