@@ -900,7 +900,8 @@ enum {
  * 32-bit field (param: the MTU for Packet Too Big, the Pointer for Parameter Problem; 0 is
  * written for the other types whatever param is), as much of the invoking packet as fits with
  * the whole error at most WIRE_IPV6_MIN_MTU octets (§2.4 (c)) — and within w's room if that is
- * smaller —, and the checksum.  Written at w->len.
+ * smaller —, and the checksum.  Written at w->len; invoking must not overlap w's buffer (build
+ * into a new buffer, not in place).
  * Errors: WIRE_E_BAD_VALUE (type/code not an error listed above: Destination Unreachable 0-6,
  * Packet Too Big 0, Time Exceeded 0-1, Parameter Problem 0-3), WIRE_E_TRUNCATED (fewer than 40
  * octets), WIRE_E_NOT_IPV6 (version is not 6), WIRE_E_NOSPACE (w has no room for 48 octets).
