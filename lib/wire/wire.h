@@ -871,6 +871,150 @@ struct wire_hack_spec {
 int wire_build_hi(struct wire_buf *w, const struct wire_hi_spec *s);
 int wire_build_hack(struct wire_buf *w, const struct wire_hack_spec *s);
 
+/* ------------------------------------------------------------------------------------------ */
+/* ICMPv6 error messages (RFC 4443) and their rate limit — wire_icmp6_err.c                    */
+/* ------------------------------------------------------------------------------------------ */
+
+enum {
+	WIRE_ICMP6_DST_UNREACH = 1,
+	WIRE_ICMP6_PACKET_TOO_BIG = 2,
+	WIRE_ICMP6_TIME_EXCEEDED = 3,
+	WIRE_ICMP6_PARAM_PROBLEM = 4,
+	WIRE_ICMP6_ECHO_REQUEST = 128,
+	WIRE_ICMP6_ECHO_REPLY = 129,
+
+	/* Destination Unreachable codes (RFC 4443 §3.1) */
+	WIRE_DU_NO_ROUTE = 0,
+	WIRE_DU_ADMIN = 1,	  /* communication administratively prohibited */
+	WIRE_DU_BEYOND_SCOPE = 2, /* beyond scope of source address */
+	WIRE_DU_ADDR = 3,	  /* address unreachable */
+	WIRE_DU_PORT = 4,
+	WIRE_DU_POLICY = 5, /* source address failed ingress/egress policy */
+	WIRE_DU_REJECT = 6, /* reject route to destination */
+	/* Time Exceeded codes (§3.3) */
+	WIRE_TE_HOP_LIMIT = 0,
+	WIRE_TE_REASSEMBLY = 1,
+	/* Parameter Problem codes (§3.4; 3 from RFC 7112) */
+	WIRE_PP_HEADER = 0,	 /* erroneous header field */
+	WIRE_PP_NEXT_HEADER = 1, /* unrecognized Next Header type */
+	WIRE_PP_OPTION = 2,	 /* unrecognized IPv6 option */
+	WIRE_PP_CHAIN = 3,	 /* first fragment has an incomplete header chain */
+
+	WIRE_IPV6_MIN_MTU = 1280, /* RFC 8200 §5: an ICMPv6 error never exceeds it (§2.4 (c)) */
+	WIRE_ICMP6_ERR_HLEN = 48, /* IPv6 header + the 8-octet ICMPv6 error header */
+};
+
+/*
+ * Build an ICMPv6 error message (RFC 4443 §3) answering the IPv6 packet invoking[0..inv_len)
+ * (no L2; octets after its Payload Length are not quoted): an IPv6 header from src (a router
+ * address) to the invoking packet's source with Hop Limit hlim (64 when 0), Type and Code, the
+ * 32-bit field (param: the MTU for Packet Too Big, the Pointer for Parameter Problem; 0 is
+ * written for the other types whatever param is), as much of the invoking packet as fits with
+ * the whole error at most WIRE_IPV6_MIN_MTU octets (§2.4 (c)) — and within w's room if that is
+ * smaller —, and the checksum.  Written at w->len; invoking must not overlap w's buffer (build
+ * into a new buffer, not in place).
+ * Errors: WIRE_E_BAD_VALUE (type/code not an error listed above: Destination Unreachable 0-6,
+ * Packet Too Big 0, Time Exceeded 0-1, Parameter Problem 0-3), WIRE_E_TRUNCATED (fewer than 40
+ * octets), WIRE_E_NOT_IPV6 (version is not 6), WIRE_E_NOSPACE (w has no room for 48 octets).
+ * Whether an error may be sent at all is wire_icmp6_error_allowed()'s question, not this one's.
+ */
+int wire_build_icmp6_error(struct wire_buf *w, const uint8_t src[16], uint8_t type, uint8_t code,
+			   uint32_t param, const uint8_t *invoking, size_t inv_len, uint8_t hlim);
+
+/*
+ * RFC 4443 §2.4 (e): may an error (type, code, param as given to wire_build_icmp6_error) be
+ * sent in response to invoking?  false when
+ *   (e.1) invoking is an ICMPv6 error message (type < 128) or a Redirect (137) — found by
+ *         walking its extension headers; a chain that cannot be walked, or a non-first
+ *         fragment, is not known to be one (as Linux's icmpv6_send()), an ICMPv6 header cut
+ *         before its Type octet is treated as one;
+ *   (e.2) its destination is multicast, (e.3/e.4) l2_mcast: its link-layer destination was
+ *         multicast or broadcast (the caller knows) — except for Packet Too Big and for a
+ *         Parameter Problem code 2 whose Pointer designates an option whose Type has the
+ *         high-order bits 10 (RFC 8200 §4.2);
+ *   (e.5) its source does not identify a single node: unspecified (::), loopback (::1),
+ *         multicast (ff00::/8), IPv4-mapped (::ffff:0:0/96).  Anycast addresses of the router's
+ *         own subnets are the caller's to refuse;
+ *   and when invoking is not an IPv6 header (shorter than 40 octets, version not 6).
+ */
+bool wire_icmp6_error_allowed(const uint8_t *invoking, size_t inv_len, uint8_t type, uint8_t code,
+			      uint32_t param, bool l2_mcast);
+
+/*
+ * RFC 4443 §2.4 (f): a token bucket of `burst` messages refilled at `rate` messages per
+ * second, in the caller's clock of hz ticks per second (the TSC on a worker, a fake clock in
+ * tests).  One per worker lcore: no lock, no atomics.  rate 0 or burst 0: nothing passes
+ * (errors disabled).  The bucket starts full at `now`; a clock that goes backwards adds no
+ * credit.  Integer arithmetic only: with cost = hz / rate ticks per message, over any
+ * interval of T ticks at most burst + T / cost messages pass.
+ */
+struct wire_ratelim {
+	uint64_t cost;	 /* ticks per message; 0: disabled */
+	uint64_t cap;	 /* bucket depth in ticks (cost x burst) */
+	uint64_t credit; /* ticks */
+	uint64_t last;	 /* clock at the last take */
+};
+void wire_ratelim_init(struct wire_ratelim *r, uint32_t rate, uint32_t burst, uint64_t hz,
+		       uint64_t now);
+/* true: one message may be sent now (its token is taken). */
+bool wire_ratelim_take(struct wire_ratelim *r, uint64_t now);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Neighbor Discovery: Neighbor Solicitation / Advertisement (RFC 4861) — wire_ndp.c           */
+/* ------------------------------------------------------------------------------------------ */
+
+enum {
+	WIRE_NA_FLAG_R = 0x80, /* Router */
+	WIRE_NA_FLAG_S = 0x40, /* Solicited */
+	WIRE_NA_FLAG_O = 0x20, /* Override */
+	WIRE_ND_HLIM = 255,    /* RFC 4861 §7.1: ND messages are sent and accepted with 255 */
+	WIRE_NS_LEN = 24,      /* NS / NA without options */
+};
+
+/* The solicited-node multicast address of addr: ff02::1:ff00:0/104 | its low 24 bits
+ * (RFC 4291 §2.7.1). */
+void wire_solicited_node(const uint8_t addr[16], uint8_t group[16]);
+/* The Ethernet address of an IPv6 multicast group: 33:33 and its low 32 bits (RFC 2464 §7). */
+void wire_ip6_mcast_mac(const uint8_t group[16], uint8_t mac[6]);
+static inline bool wire_ip6_is_multicast(const uint8_t a[16])
+{
+	return a[0] == 0xff;
+}
+
+/*
+ * Whole IPv6 packets (no L2), Hop Limit 255, checksum set, written at w->len.
+ * NS (§4.3): dst NULL = the target's solicited-node group (address resolution), else unicast
+ * (reachability probe); slla (6 octets, NULL: none) as a Source Link-Layer Address option;
+ * src :: (DAD) with an slla is WIRE_E_BAD_VALUE (§4.3).
+ * NA (§4.4): flags WIRE_NA_FLAG_*; tlla (6 octets, NULL: none) as a Target Link-Layer Address
+ * option; a multicast dst with the S flag is WIRE_E_BAD_VALUE (§7.1.2).
+ */
+int wire_build_ns(struct wire_buf *w, const uint8_t src[16], const uint8_t *dst,
+		  const uint8_t target[16], const uint8_t *slla);
+int wire_build_na(struct wire_buf *w, const uint8_t src[16], const uint8_t dst[16],
+		  const uint8_t target[16], uint8_t flags, const uint8_t *tlla);
+
+/* A decoded NS or NA. */
+struct wire_nsna {
+	uint8_t type;	       /* 135 or 136 */
+	uint8_t flags;	       /* NA: R S O (WIRE_NA_FLAG_*); NS: 0 */
+	const uint8_t *target; /* 16 octets */
+	const uint8_t *lla;    /* first SLLA (NS) / TLLA (NA) option's address, NULL if none */
+	size_t lla_len;	       /* its octets (padding included: Ethernet uses the first 6) */
+	unsigned n_opts;       /* options walked */
+};
+
+/*
+ * Validate (RFC 4861 §7.1.1 / §7.1.2) and decode the NS or NA in icmp (from wire_icmp6_decode,
+ * which verified the checksum) of the packet ip: Hop Limit 255, Code 0, at least 24 octets,
+ * target not multicast, every option of non-zero length (WIRE_E_BAD_LENGTH) inside the
+ * message (WIRE_E_TRUNCATED); NS from :: only to a solicited-node group and without SLLA; NA
+ * to a multicast destination without the S flag.  WIRE_E_BAD_VALUE for the rules, and
+ * WIRE_E_UNKNOWN_TYPE when the message is neither NS nor NA.  Options other than SLLA/TLLA
+ * are skipped (§4.6: receivers ignore unknown options).
+ */
+int wire_nsna_decode(const struct wire_ip6 *ip, const struct wire_icmp6 *icmp, struct wire_nsna *v);
+
 #ifdef __cplusplus
 }
 #endif
