@@ -943,7 +943,8 @@ struct wire_mac_inplace {
 };
 
 int wire_mac_inplace_begin(uint8_t *mh, size_t mh_len, size_t auth_off, size_t auth_len,
-			   const uint8_t ncoa[16], const uint8_t par[16], struct wire_mac_inplace *s);
+			   const uint8_t ncoa[16], const uint8_t par[16],
+			   struct wire_mac_inplace *s);
 void wire_mac_inplace_restore(const struct wire_mac_inplace *s);
 
 /* The fast shape's MAC input in place: frame is the p given to wire_fbu_fast_decode(). */
