@@ -1,20 +1,48 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lib/keytab — see keytab.h.  Records are allocated on the control path (aligned_alloc) and
- * zeroed before they are freed; the fast path only reads them.
+ * lib/keytab — see keytab.h.  Records are allocated on the control path from the table's
+ * rte_mempool (memory advised MADV_DONTDUMP) and zeroed before they go back; the fast path
+ * only reads them (and CASes last_seq).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_jhash.h>
+#include <rte_memory.h>
+#include <rte_mempool.h>
 #include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 
 #include "keytab.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+/* a record back in the pool is poisoned: a reader touching it after its grace period aborts
+ * under AddressSanitizer (tests/keytab keytab-asan), as it did with free() */
+#define REC_POISON(r)	ASAN_POISON_MEMORY_REGION((r), sizeof(struct keytab_rec))
+#define REC_UNPOISON(r) ASAN_UNPOISON_MEMORY_REGION((r), sizeof(struct keytab_rec))
+#else
+#define REC_POISON(r)	((void)(r))
+#define REC_UNPOISON(r) ((void)(r))
+#endif
+
+/* keytab.h's layout promises (issue 14) */
+_Static_assert(offsetof(struct keytab_rec, mac.ipad) == 0 &&
+		   offsetof(struct keytab_rec, mac.opad) == 32,
+	       "the HMAC states fill cache line 0");
+_Static_assert(offsetof(struct keytab_rec, key) == 128 &&
+		   offsetof(struct keytab_rec, expires) >= 128 &&
+		   offsetof(struct keytab_rec, last_seq) >= 128,
+	       "key material and the fields workers write live in line 2");
+_Static_assert(sizeof(struct keytab_rec) == 192, "three cache lines");
+_Static_assert(MAC_AT_MAX - 1 <= KEYTAB_AT_MASK, "the AT fits the data pointer's low bits");
 
 /*
  * A record waiting for its grace period: a replaced one (pos < 0: its key slot lives on with
@@ -30,6 +58,7 @@ struct keytab_dead {
 
 struct keytab {
 	struct rte_hash *h;
+	struct rte_mempool *mp; /* the records */
 	struct rte_rcu_qsbr_dq
 	    *dq; /* replaced and deleted records waiting for their grace period */
 	struct rte_rcu_qsbr *qsv;
@@ -54,17 +83,23 @@ uint32_t keytab_capacity(const struct keytab *kt)
 #define ST_ADD(kt, f, v) __atomic_store_n(&(kt)->st.f, (kt)->st.f + (v), __ATOMIC_RELAXED)
 #define ST_INC(kt, f)	 ST_ADD(kt, f, 1)
 
-static void rec_zero_free(struct keytab_rec *r)
+static void *rec_tag(struct keytab_rec *r)
+{
+	return (void *)((uintptr_t)r | r->at);
+}
+
+static void rec_zero_free(struct keytab *kt, struct keytab_rec *r)
 {
 	mac_key_clear(&r->mac);
 	memset(r, 0, sizeof(*r));
 	__asm__ __volatile__("" : : "r"(r) : "memory"); /* the zeroing is not a dead store */
-	free(r);
+	REC_POISON(r);
+	rte_mempool_put(kt->mp, r);
 }
 
 static void rec_destroy(struct keytab *kt, struct keytab_rec *r)
 {
-	rec_zero_free(r);
+	rec_zero_free(kt, r);
 	ST_INC(kt, freed);
 }
 
@@ -79,6 +114,90 @@ static void dq_free_cb(void *p, void *e, unsigned int n)
 			rte_hash_free_key_with_position(kt->h, d[i].pos);
 		rec_destroy(kt, d[i].rec);
 	}
+}
+
+/*
+ * A zeroed record from the pool.  An empty pool means records wait for their grace period:
+ * reclaim those that are past it, and as the last resort wait for the readers (as
+ * defer_free() does when its queue is full).
+ */
+static struct keytab_rec *rec_alloc(struct keytab *kt)
+{
+	void *o = NULL;
+
+	if (rte_mempool_get(kt->mp, &o) != 0) {
+		rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
+		if (rte_mempool_get(kt->mp, &o) != 0) {
+			rte_rcu_qsbr_synchronize(kt->qsv, RTE_QSBR_THRID_INVALID);
+			rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
+			if (rte_mempool_get(kt->mp, &o) != 0)
+				return NULL;
+		}
+	}
+	REC_UNPOISON(o);
+	memset(o, 0, sizeof(struct keytab_rec));
+	return o;
+}
+
+/*
+ * issue 13: no key material in core dumps.  Every memory chunk of the record pool, widened
+ * to its pages (4 KiB with --no-huge, the hugepage size otherwise), is advised
+ * MADV_DONTDUMP; the kernel then shows "dd" in the VmFlags of those mappings
+ * (/proc/self/smaps, tested in tests/keytab).
+ */
+static void dontdump_chunk(struct rte_mempool *mp, void *arg, struct rte_mempool_memhdr *m,
+			   unsigned idx)
+{
+	int *rc = arg;
+	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(m->addr);
+	uintptr_t pg = msl != NULL ? (uintptr_t)msl->page_sz : (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)m->addr & ~(pg - 1);
+	uintptr_t e = ((uintptr_t)m->addr + m->len + pg - 1) & ~(pg - 1);
+
+	(void)mp;
+	(void)idx;
+	if (madvise((void *)a, e - a, MADV_DONTDUMP) != 0 && *rc == 0)
+		*rc = -errno;
+}
+
+static void unpoison_chunk(struct rte_mempool *mp, void *arg, struct rte_mempool_memhdr *m,
+			   unsigned idx)
+{
+	(void)mp;
+	(void)arg;
+	(void)idx;
+#if defined(__SANITIZE_ADDRESS__)
+	ASAN_UNPOISON_MEMORY_REGION(m->addr, m->len);
+#else
+	(void)m;
+#endif
+}
+
+static int pool_create(struct keytab *kt, const struct keytab_cfg *cfg, uint32_t n)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	int rc = 0;
+
+	if (snprintf(name, sizeof(name), "%s_rec", cfg->name) >= (int)sizeof(name))
+		return -ENAMETOOLONG;
+	/* no per-lcore cache: only the writer allocates and frees; no channel spreading (the
+	 * records are not packet buffers); IOVA contiguity is not needed */
+	kt->mp = rte_mempool_create(name, n, sizeof(struct keytab_rec), 0, 0, NULL, NULL, NULL,
+				    NULL, cfg->socket_id,
+				    RTE_MEMPOOL_F_NO_SPREAD | RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (kt->mp == NULL)
+		return rte_errno ? -rte_errno : -ENOMEM;
+	rte_mempool_mem_iter(kt->mp, dontdump_chunk, &rc);
+	return rc;
+}
+
+static void pool_free(struct keytab *kt)
+{
+	if (kt->mp == NULL)
+		return;
+	rte_mempool_mem_iter(kt->mp, unpoison_chunk, NULL); /* the memory goes back to DPDK */
+	rte_mempool_free(kt->mp);
+	kt->mp = NULL;
 }
 
 /* Free rec (and key slot pos, if >= 0) once no reader can hold it. */
@@ -100,6 +219,7 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	struct rte_rcu_qsbr_dq_parameters dp = { 0 };
 	struct keytab *kt;
 	uint32_t headroom;
+	int rc = 0;
 
 	*out = NULL;
 	rte_errno = 0;
@@ -132,6 +252,11 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	kt->h = rte_hash_create(&hp);
 	if (kt->h == NULL)
 		goto fail;
+	/* records: every live key, and as many again as the slot headroom for records in their
+	 * grace period (rec_alloc() waits for the readers when even that runs out) */
+	rc = pool_create(kt, cfg, hp.entries + headroom);
+	if (rc != 0)
+		goto fail;
 
 	snprintf(name, sizeof(name), "%s_rq", cfg->name);
 	dp.name = name;
@@ -148,9 +273,12 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	*out = kt;
 	return 0;
 fail:
+	pool_free(kt);
 	if (kt->h != NULL)
 		rte_hash_free(kt->h);
 	free(kt);
+	if (rc != 0)
+		return rc;
 	return rte_errno ? -rte_errno : -ENOMEM;
 }
 
@@ -170,8 +298,9 @@ void keytab_free(struct keytab *kt)
 	 */
 	rte_rcu_qsbr_dq_delete(kt->dq);
 	while (rte_hash_iterate(kt->h, &key, &data, &it) >= 0)
-		rec_destroy(kt, data);
+		rec_destroy(kt, keytab_data_rec(data));
 	rte_hash_free(kt->h);
+	pool_free(kt);
 	free(kt);
 }
 
@@ -181,7 +310,18 @@ const struct keytab_rec *keytab_find(const struct keytab *kt, const uint8_t cga[
 
 	if (rte_hash_lookup_data(kt->h, cga, &data) < 0)
 		return NULL;
-	return data;
+	return keytab_data_rec(data);
+}
+
+int keytab_iterate(const struct keytab *kt, uint32_t *next, const struct keytab_rec **rec)
+{
+	const void *key;
+	void *data;
+
+	if (rte_hash_iterate(kt->h, &key, &data, next) < 0)
+		return 0;
+	*rec = keytab_data_rec(data);
+	return 1;
 }
 
 int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8_t *key,
@@ -198,19 +338,19 @@ int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8
 	}
 	if (rte_hash_lookup_with_hash_data(kt->h, cga, sig, &old) < 0)
 		old = NULL;
+	old = old != NULL ? keytab_data_rec(old) : NULL;
 	if (old == NULL && kt->st.live >= kt->capacity) {
 		ST_INC(kt, full);
 		return -ENOSPC;
 	}
-	r = aligned_alloc(64, sizeof(*r));
+	r = rec_alloc(kt);
 	if (r == NULL) {
 		ST_INC(kt, errors);
 		return -ENOMEM;
 	}
-	memset(r, 0, sizeof(*r));
 	rc = mac_key_init(kt->mac, &r->mac, at, key, key_len);
 	if (rc != 0) {
-		free(r);
+		rec_zero_free(kt, r);
 		ST_INC(kt, errors);
 		return rc;
 	}
@@ -227,14 +367,14 @@ int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8
 		r->last_seq = __atomic_load_n(&o->last_seq, __ATOMIC_RELAXED);
 
 	/* Publishes r (release store of the data pointer, or of the new key slot). */
-	rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, r);
+	rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, rec_tag(r));
 	if (rc == -ENOSPC) {
 		/* slots of deleted keys may be past their grace period now */
 		rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
-		rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, r);
+		rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, rec_tag(r));
 	}
 	if (rc != 0) {
-		rec_zero_free(r); /* never published */
+		rec_zero_free(kt, r); /* never published */
 		if (rc == -ENOSPC) {
 			ST_INC(kt, full); /* every spare slot still in its grace period */
 			return -ENOSPC;
@@ -275,7 +415,7 @@ static int del_sig(struct keytab *kt, const uint8_t cga[16], hash_sig_t sig)
 	pos = rte_hash_del_key_with_hash(kt->h, cga, sig);
 	if (pos < 0)
 		return -ENOENT;
-	defer_free(kt, data, pos);
+	defer_free(kt, keytab_data_rec(data), pos);
 	ST_ADD(kt, live, -1);
 	return 0;
 }
@@ -296,7 +436,7 @@ int keytab_binding(struct keytab *kt, const uint8_t cga[16], bool live, uint64_t
 
 	if (rte_hash_lookup_data(kt->h, cga, &data) < 0)
 		return -ENOENT;
-	r = data;
+	r = keytab_data_rec(data);
 	if (!live) {
 		/* A13: the forwarding this key set up is over: discard the key now */
 		__atomic_store_n(&r->expires, 0, __ATOMIC_RELAXED);
@@ -324,7 +464,7 @@ unsigned keytab_sweep(struct keytab *kt, uint64_t now, unsigned max_work)
 			break;
 		}
 		seen++;
-		r = data;
+		r = keytab_data_rec(data);
 		if (now >= __atomic_load_n(&r->expires, __ATOMIC_RELAXED) &&
 		    del_sig(kt, r->cga, rte_hash_hash(kt->h, r->cga)) == 0) {
 			ST_INC(kt, expired);
@@ -370,10 +510,42 @@ unsigned keytab_lookup_bulk(const struct keytab *kt, const uint8_t *const cgas[]
 		return 0;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		if (hits & (1ull << i))
+		if (hits & (1ull << i)) {
+			recs[i] = keytab_data_rec(recs[i]);
 			rte_prefetch0(recs[i]);
-		else
+		} else {
 			recs[i] = NULL;
+		}
 	}
 	return (unsigned)found;
+}
+
+_Static_assert(KEYTAB_BATCH_MAX == RTE_HASH_LOOKUP_BULK_MAX, "one bulk call per batch");
+
+unsigned keytab_batch_lookup(const struct keytab *kt, struct keytab_batch *b)
+{
+	void *data[KEYTAB_BATCH_MAX];
+	uint64_t hits = 0;
+	int found = 0;
+
+	if (b->n != 0)
+		found = rte_hash_lookup_with_hash_bulk_data(kt->h, (const void **)b->keys, b->sigs,
+							    b->n, &hits, data);
+	if (found <= 0)
+		hits = 0;
+	for (unsigned i = 0; i < b->n; i++) {
+		if (hits & (1ull << i)) {
+			/* line 0 (the HMAC states) is all the check reads; the AT is in the
+			 * pointer */
+			b->recs[i] = keytab_data_rec(data[i]);
+			b->at[i] = keytab_data_at(data[i]);
+			rte_prefetch0(b->recs[i]);
+		} else {
+			b->recs[i] = NULL;
+			b->at[i] = 0;
+		}
+	}
+	b->hits = hits;
+	b->found = (uint32_t)__builtin_popcountll(hits);
+	return b->found;
 }
