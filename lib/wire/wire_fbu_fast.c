@@ -26,41 +26,38 @@ static inline uint32_t ld32(const uint8_t *p)
 	ld64((const uint8_t[8]){ (a), (b), (c), (d), (e), (f), (g), (h) })
 
 /*
- * One's-complement sum (RFC 1071) of n octets (n a multiple of 8) in native 32-bit lanes, into
- * a 64-bit accumulator: byte order does not matter for the verdict (0xffff is its own swap).
+ * One's-complement addition (RFC 1071) in 64-bit words: the carry out of the top goes back in
+ * at the bottom.  Byte order does not matter for the verdict (0xffff is its own swap).
  */
-static inline uint64_t sum64(uint64_t s, const uint8_t *p, size_t n)
+static inline uint64_t oc_add(uint64_t s, uint64_t v)
 {
-	for (size_t i = 0; i < n; i += 8)
-		s += (uint64_t)ld32(p + i) + ld32(p + i + 4);
-	return s;
-}
-
-static inline uint16_t fold16(uint64_t s)
-{
-	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffffu) + (s >> 16);
-	s = (s & 0xffffu) + (s >> 16);
-	return (uint16_t)s;
+	s += v;
+	return s + (s < v);
 }
 
 /*
  * A16 in one pass: pseudo-header (HAO, destination, length, next header 135) and the whole MH
  * with its checksum field as received sum to 0xffff iff the field is right.  One corner:
  * wire_l4_csum() never yields 0xffff (the sum it complements is never 0), so a field of 0xffff
- * is refused here too, although 0xffff + 0 would also sum to 0xffff.
+ * is refused here too, although 0xffff + 0 would also sum to 0xffff.  mh_len is a constant at
+ * each call, so the loop unrolls: 4 + 1 + mh_len / 8 additions.
  */
-static inline bool mh_csum_ok(const uint8_t *hao, const uint8_t *dst, const uint8_t *mh,
-			      size_t mh_len)
+static inline __attribute__((always_inline)) bool mh_csum_ok(const uint8_t *hao, const uint8_t *dst,
+							     const uint8_t *mh, size_t mh_len)
 {
-	const uint8_t tail[8] = { 0, 0, 0, (uint8_t)mh_len, 0, 0, 0, WIRE_NH_MH };
-	uint64_t s = sum64(0, hao, 16);
+	uint64_t s = ld64(hao);
 
-	s = sum64(s, dst, 16);
-	s = sum64(s, tail, 8);
-	s = sum64(s, mh, mh_len);
-	return fold16(s) == 0xffff && !(mh[4] == 0xff && mh[5] == 0xff);
+	s = oc_add(s, ld64(hao + 8));
+	s = oc_add(s, ld64(dst));
+	s = oc_add(s, ld64(dst + 8));
+	s = oc_add(s, OCT8(0, 0, 0, (uint8_t)mh_len, 0, 0, 0, WIRE_NH_MH));
+	for (size_t i = 0; i < mh_len; i += 8)
+		s = oc_add(s, ld64(mh + i));
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffu) + (s >> 16);
+	s = (s & 0xffffu) + (s >> 16);
+	return s == 0xffff && !(mh[4] == 0xff && mh[5] == 0xff);
 }
 
 /*
@@ -136,8 +133,22 @@ bool wire_fbu_fast_decode(const uint8_t *p, size_t len, enum wire_link link,
 	if (mh[0] != WIRE_NH_NONE || mh[2] != WIRE_MH_FBU || mh[3] != 0)
 		return false;
 	badf = mh_layout(mh, mh_len, &auth_len, &altcoa);
-	if (badf == 0 || !mh_csum_ok(ip + 48, ip + 24, mh, mh_len))
+	if (badf == 0)
 		return false;
+	switch (mh_len) { /* one unrolled sum per MH length */
+	case 32:
+		if (!mh_csum_ok(ip + 48, ip + 24, mh, 32))
+			return false;
+		break;
+	case 40:
+		if (!mh_csum_ok(ip + 48, ip + 24, mh, 40))
+			return false;
+		break;
+	default:
+		if (!mh_csum_ok(ip + 48, ip + 24, mh, 56))
+			return false;
+		break;
+	}
 
 	ff->l3_off = (uint16_t)l3;
 	ff->mh_off = (uint16_t)(l3 + 64);
