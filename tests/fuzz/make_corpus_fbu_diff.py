@@ -15,24 +15,7 @@ import os
 import struct
 import sys
 
-
-def read_pcap(path):
-    data = open(path, 'rb').read()
-    off, frames = 24, []
-    while off < len(data):
-        _, _, caplen, _ = struct.unpack('<IIII', data[off:off + 16])
-        frames.append(data[off + 16:off + 16 + caplen])
-        off += 16 + caplen
-    return frames
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('>%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+from make_corpus import csum, read_pcap  # the same pcap reader and RFC 1071 sum
 
 
 def fix(ip6):

@@ -299,10 +299,32 @@ static void test_near_miss_shapes(void **state)
 	expect_no_match("bad checksum", q, n);
 }
 
+/* IPv6 + DstOpt/HAO + the FBU part of an MH written by hand (seq 4, A|H, lifetime 10). */
+static size_t fbu_by_hand(struct wire_buf *w, size_t *ip6)
+{
+	size_t mo;
+
+	*ip6 = wire_build_ip6(w, ref_fbu_pcoa_addr, ref_fbu_par_addr, WIRE_NH_DSTOPTS, 64);
+	wire_build_dstopt_hao(w, WIRE_NH_MH, ref_fbu_pcoa_addr);
+	mo = wire_build_mh(w, WIRE_MH_FBU);
+	wire_put_be16(w, 4);
+	wire_put_u8(w, WIRE_FBU_FLAG_A | WIRE_FBU_FLAG_H);
+	wire_put_u8(w, 0);
+	wire_put_be16(w, 10);
+	return mo;
+}
+
+static void fbu_by_hand_end(struct wire_buf *w, size_t ip6, size_t mo)
+{
+	assert_int_equal(wire_mh_finish(w, mo), WIRE_OK);
+	assert_int_equal(wire_ip6_finish(w, ip6), WIRE_OK);
+	fix_csum(w->p, w->len);
+}
+
 /* BADF not last, and octets after the authenticator: the full decoder's cases. */
 static void test_badf_not_last_and_trailing(void **state)
 {
-	uint8_t p[256];
+	uint8_t p[256], before[256];
 	struct wire_buf w = wire_buf_make(p, sizeof(p));
 	size_t ip6, mo, ao = 0;
 	struct wire_frame f;
@@ -310,50 +332,29 @@ static void test_badf_not_last_and_trailing(void **state)
 
 	(void)state;
 	/* BADF (12) at 8n+2 followed by PadN(4): octets after the authenticator (A20 receive) */
-	ip6 = wire_build_ip6(&w, ref_fbu_ncoa_addr, ref_fbu_par_addr, WIRE_NH_DSTOPTS, 64);
-	wire_build_dstopt_hao(&w, WIRE_NH_MH, ref_fbu_pcoa_addr);
-	mo = wire_build_mh(&w, WIRE_MH_FBU);
-	wire_put_be16(&w, 4);
-	wire_put_u8(&w, 0xc0);
-	wire_put_u8(&w, 0);
-	wire_put_be16(&w, 10);
+	mo = fbu_by_hand(&w, &ip6);
 	wire_mh_align(&w, mo, 8, 2);
 	wire_put_u8(&w, WIRE_MHOPT_BADF);
 	wire_put_u8(&w, 16);
 	wire_put_be32(&w, 0);
-	ao = w.len;
 	wire_put_zero(&w, 12);
-	assert_int_equal(wire_mh_finish(&w, mo), WIRE_OK);
-	assert_int_equal(wire_ip6_finish(&w, ip6), WIRE_OK);
-	fix_csum(p, w.len);
+	fbu_by_hand_end(&w, ip6, mo);
 	assert_int_equal(wire_decode_frame(p, w.len, WIRE_LINK_RAW6, &f), WIRE_OK);
 	assert_true(f.mh.badf.auth_off + f.mh.badf.auth_len < f.mh.len);
 	expect_no_match("octets after the authenticator", p, w.len);
 	/* not contiguous: the in-place input refuses and leaves the packet as it was */
-	{
-		uint8_t before[256];
-		memcpy(before, p, w.len);
-		assert_int_equal(wire_mac_inplace_begin(p + mo, f.mh.len, f.mh.badf.auth_off,
-							f.mh.badf.auth_len, f.ip.src, f.ip.dst, &s),
-				 WIRE_E_BAD_LENGTH);
-		assert_memory_equal(p, before, w.len);
-	}
-	(void)ao;
+	memcpy(before, p, w.len);
+	assert_int_equal(wire_mac_inplace_begin(p + mo, f.mh.len, f.mh.badf.auth_off,
+						f.mh.badf.auth_len, f.ip.src, f.ip.dst, &s),
+			 WIRE_E_BAD_LENGTH);
+	assert_memory_equal(p, before, w.len);
 
 	/* BADF not last: an Alt-CoA after it (wire_decode_frame: option order) */
 	w = wire_buf_make(p, sizeof(p));
-	ip6 = wire_build_ip6(&w, ref_fbu_pcoa_addr, ref_fbu_par_addr, WIRE_NH_DSTOPTS, 64);
-	wire_build_dstopt_hao(&w, WIRE_NH_MH, ref_fbu_pcoa_addr);
-	mo = wire_build_mh(&w, WIRE_MH_FBU);
-	wire_put_be16(&w, 4);
-	wire_put_u8(&w, 0xc0);
-	wire_put_u8(&w, 0);
-	wire_put_be16(&w, 10);
+	mo = fbu_by_hand(&w, &ip6);
 	wire_put_mhopt_badf(&w, mo, 0, 12, &ao);
 	wire_put_mhopt_altcoa(&w, mo, ref_fbu_ncoa_addr);
-	assert_int_equal(wire_mh_finish(&w, mo), WIRE_OK);
-	assert_int_equal(wire_ip6_finish(&w, ip6), WIRE_OK);
-	fix_csum(p, w.len);
+	fbu_by_hand_end(&w, ip6, mo);
 	assert_int_equal(wire_decode_frame(p, w.len, WIRE_LINK_RAW6, &f), WIRE_E_OPT_ORDER);
 	expect_no_match("BADF not last", p, w.len);
 }
