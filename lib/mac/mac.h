@@ -106,7 +106,10 @@ const char *mac_engine_describe(const struct mac_engine *eng);
 struct mac_ossl_state; /* OpenSSL backend only */
 
 /* A key with its precomputed HMAC states.  Plain data apart from `ossl`; clear it with
- * mac_key_clear() (zeroes everything). */
+ * mac_key_clear() (zeroes everything).  ipad and opad are the first 64 octets: a 64-aligned
+ * mac_key has all the burst path reads (mac_burst_add) in one cache line (lib/keytab relies
+ * on it); at/alg/tag_len follow in the next line and are read by mac_verify_burst and the
+ * OpenSSL backend, not by mac_burst_add (it takes the AT from the caller). */
 struct mac_key {
 	uint8_t ipad[32] __attribute__((aligned(16))); /* ipsec-mb chaining state after K^ipad */
 	uint8_t opad[32] __attribute__((aligned(16))); /* ... after K^opad */
