@@ -535,11 +535,12 @@ unsigned keytab_batch_lookup(const struct keytab *kt, struct keytab_batch *b)
 		hits = 0;
 	for (unsigned i = 0; i < b->n; i++) {
 		if (hits & (1ull << i)) {
-			/* line 0 (the HMAC states) is all the check reads; the AT is in the
-			 * pointer */
+			/* line 0 (the HMAC states) is all the MAC check reads, the AT is in the
+			 * pointer; line 2 holds what the accept step reads and CASes (A13/A14) */
 			b->recs[i] = keytab_data_rec(data[i]);
 			b->at[i] = keytab_data_at(data[i]);
 			rte_prefetch0(b->recs[i]);
+			rte_prefetch0_write((const uint8_t *)b->recs[i] + 128);
 		} else {
 			b->recs[i] = NULL;
 			b->at[i] = 0;

@@ -3,16 +3,18 @@
  * lib/keytab — the handover-key table (DESIGN.md "Fast path", A8, A13, A14).
  *
  * An rte_hash keyed by the full 128-bit CGA (A8), RW_CONCURRENCY_LF + EXT_TABLE, whose data
- * pointer is a struct keytab_rec.  One writer (the control lcore, which is never an RCU
+ * pointer is a struct keytab_rec (with its AT in the low bits, keytab_data_rec) from the
+ * table's own rte_mempool, excluded from core dumps.  One writer (the control lcore, which is never an RCU
  * reader) adds, replaces, deletes and expires; worker lcores look up lock-free in bulk and
  * report quiescent states on the rte_rcu_qsbr variable given at creation.
  *
  *  - delete / expire: the key leaves the hash at once (readers stop finding it); with
  *    RW_CONCURRENCY_LF its key slot stays allocated, and slot and record go to the table's
  *    rte_rcu_qsbr_dq, whose callback frees the slot (rte_hash_free_key_with_position),
- *    clears the MAC states and zeroes the record after the grace period.  (DPDK 22.11's
- *    integrated hash RCU, rte_hash_rcu_qsbr_add, is not used: it reclaims only on the next
- *    delete or a full table, so the last deleted key would stay in memory indefinitely.);
+ *    clears the MAC states and zeroes the record after the grace period, then puts it back
+ *    in the pool (poisoned under AddressSanitizer).  (DPDK 22.11's integrated hash RCU,
+ *    rte_hash_rcu_qsbr_add, is not used: it reclaims only on the next delete or a full
+ *    table, so the last deleted key would stay in memory indefinitely.);
  *  - replace (same CGA, new key): a new record is published by swapping the data pointer
  *    (rte_hash_add_key_with_hash_data on the existing key); the old record goes to the same
  *    queue.  Never delete-then-add, so a reader always finds either the old or the new record;
@@ -183,7 +185,8 @@ unsigned keytab_lookup_bulk(const struct keytab *kt, const uint8_t *const cgas[]
  * while parsing (each signature computed then, while the packet is hot), one bulk lookup
  * with the precomputed signatures (rte_hash_lookup_with_hash_bulk_data: it prefetches the
  * buckets of the whole batch before it compares, then the key slots of the first hits), and
- * a prefetch of line 0 of every record found, whose AT is taken from the data pointer.
+ * a prefetch of every record found: line 0 for the MAC check (the AT is taken from the data
+ * pointer) and line 2, with write intent, for the accept step (expires, last_seq; A13/A14).
  *
  * struct keytab_pipe holds two batches so that a record's cache miss is hidden behind the
  * next burst's RX and parsing (depth 1):
@@ -242,7 +245,8 @@ static inline int keytab_batch_add(const struct keytab *kt, struct keytab_batch 
 	return (int)i;
 }
 
-/* Stage 2: one bulk lookup for the batch; prefetches line 0 of each record.  Returns found. */
+/* Stage 2: one bulk lookup for the batch; prefetches lines 0 and 2 of each record found.
+ * Returns the number found. */
 unsigned keytab_batch_lookup(const struct keytab *kt, struct keytab_batch *b);
 
 struct keytab_pipe {
