@@ -1,73 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lib/keytab — see keytab.h.  Records are allocated on the control path from the table's
- * rte_mempool (memory advised MADV_DONTDUMP) and zeroed before they go back; the fast path
- * only reads them (and CASes last_seq).
+ * lib/keytab — see keytab.h.  The table, its writer and its readers; the records' memory is
+ * keytab_mem.c.  The fast path only reads records (and CASes last_seq).
  */
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_jhash.h>
-#include <rte_memory.h>
-#include <rte_mempool.h>
 #include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 
 #include "keytab.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-/* a record back in the pool is poisoned: a reader touching it after its grace period aborts
- * under AddressSanitizer (tests/keytab keytab-asan), as it did with free() */
-#define REC_POISON(r)	ASAN_POISON_MEMORY_REGION((r), sizeof(struct keytab_rec))
-#define REC_UNPOISON(r) ASAN_UNPOISON_MEMORY_REGION((r), sizeof(struct keytab_rec))
-#else
-#define REC_POISON(r)	((void)(r))
-#define REC_UNPOISON(r) ((void)(r))
-#endif
-
-/* keytab.h's layout promises (issue 14) */
-_Static_assert(offsetof(struct keytab_rec, mac.ipad) == 0 &&
-		   offsetof(struct keytab_rec, mac.opad) == 32,
-	       "the HMAC states fill cache line 0");
-_Static_assert(offsetof(struct keytab_rec, key) == 128 &&
-		   offsetof(struct keytab_rec, expires) >= 128 &&
-		   offsetof(struct keytab_rec, last_seq) >= 128,
-	       "key material and the fields workers write live in line 2");
-_Static_assert(sizeof(struct keytab_rec) == 192, "three cache lines");
-_Static_assert(MAC_AT_MAX - 1 <= KEYTAB_AT_MASK, "the AT fits the data pointer's low bits");
-
-/*
- * A record waiting for its grace period: a replaced one (pos < 0: its key slot lives on with
- * the new record) or a deleted one (pos: the key slot rte_hash_del_key_with_hash() left
- * allocated, freed together with the record).  Both go through our own defer queue: DPDK
- * 22.11's integrated hash RCU reclaims only on its next delete or on a full table, so the last
- * deleted key would stay in memory indefinitely.
- */
-struct keytab_dead {
-	struct keytab_rec *rec;
-	int32_t pos;
-};
-
-struct keytab {
-	struct rte_hash *h;
-	struct rte_mempool *mp; /* the records */
-	struct rte_rcu_qsbr_dq
-	    *dq; /* replaced and deleted records waiting for their grace period */
-	struct rte_rcu_qsbr *qsv;
-	const struct mac_engine *mac;
-	uint32_t capacity;
-	uint32_t sweep_batch;
-	uint32_t iter; /* rte_hash_iterate position of the incremental sweep */
-	struct keytab_stats st;
-};
+#include "keytab_priv.h"
 
 const struct rte_hash *keytab_hash_table(const struct keytab *kt)
 {
@@ -83,23 +31,9 @@ uint32_t keytab_capacity(const struct keytab *kt)
 #define ST_ADD(kt, f, v) __atomic_store_n(&(kt)->st.f, (kt)->st.f + (v), __ATOMIC_RELAXED)
 #define ST_INC(kt, f)	 ST_ADD(kt, f, 1)
 
-static void *rec_tag(struct keytab_rec *r)
-{
-	return (void *)((uintptr_t)r | r->at);
-}
-
-static void rec_zero_free(struct keytab *kt, struct keytab_rec *r)
-{
-	mac_key_clear(&r->mac);
-	memset(r, 0, sizeof(*r));
-	__asm__ __volatile__("" : : "r"(r) : "memory"); /* the zeroing is not a dead store */
-	REC_POISON(r);
-	rte_mempool_put(kt->mp, r);
-}
-
 static void rec_destroy(struct keytab *kt, struct keytab_rec *r)
 {
-	rec_zero_free(kt, r);
+	keytab_rec_zero_free(kt, r);
 	ST_INC(kt, freed);
 }
 
@@ -114,90 +48,6 @@ static void dq_free_cb(void *p, void *e, unsigned int n)
 			rte_hash_free_key_with_position(kt->h, d[i].pos);
 		rec_destroy(kt, d[i].rec);
 	}
-}
-
-/*
- * A zeroed record from the pool.  An empty pool means records wait for their grace period:
- * reclaim those that are past it, and as the last resort wait for the readers (as
- * defer_free() does when its queue is full).
- */
-static struct keytab_rec *rec_alloc(struct keytab *kt)
-{
-	void *o = NULL;
-
-	if (rte_mempool_get(kt->mp, &o) != 0) {
-		rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
-		if (rte_mempool_get(kt->mp, &o) != 0) {
-			rte_rcu_qsbr_synchronize(kt->qsv, RTE_QSBR_THRID_INVALID);
-			rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
-			if (rte_mempool_get(kt->mp, &o) != 0)
-				return NULL;
-		}
-	}
-	REC_UNPOISON(o);
-	memset(o, 0, sizeof(struct keytab_rec));
-	return o;
-}
-
-/*
- * issue 13: no key material in core dumps.  Every memory chunk of the record pool, widened
- * to its pages (4 KiB with --no-huge, the hugepage size otherwise), is advised
- * MADV_DONTDUMP; the kernel then shows "dd" in the VmFlags of those mappings
- * (/proc/self/smaps, tested in tests/keytab).
- */
-static void dontdump_chunk(struct rte_mempool *mp, void *arg, struct rte_mempool_memhdr *m,
-			   unsigned idx)
-{
-	int *rc = arg;
-	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(m->addr);
-	uintptr_t pg = msl != NULL ? (uintptr_t)msl->page_sz : (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t a = (uintptr_t)m->addr & ~(pg - 1);
-	uintptr_t e = ((uintptr_t)m->addr + m->len + pg - 1) & ~(pg - 1);
-
-	(void)mp;
-	(void)idx;
-	if (madvise((void *)a, e - a, MADV_DONTDUMP) != 0 && *rc == 0)
-		*rc = -errno;
-}
-
-static void unpoison_chunk(struct rte_mempool *mp, void *arg, struct rte_mempool_memhdr *m,
-			   unsigned idx)
-{
-	(void)mp;
-	(void)arg;
-	(void)idx;
-#if defined(__SANITIZE_ADDRESS__)
-	ASAN_UNPOISON_MEMORY_REGION(m->addr, m->len);
-#else
-	(void)m;
-#endif
-}
-
-static int pool_create(struct keytab *kt, const struct keytab_cfg *cfg, uint32_t n)
-{
-	char name[RTE_MEMPOOL_NAMESIZE];
-	int rc = 0;
-
-	if (snprintf(name, sizeof(name), "%s_rec", cfg->name) >= (int)sizeof(name))
-		return -ENAMETOOLONG;
-	/* no per-lcore cache: only the writer allocates and frees; no channel spreading (the
-	 * records are not packet buffers); IOVA contiguity is not needed */
-	kt->mp = rte_mempool_create(name, n, sizeof(struct keytab_rec), 0, 0, NULL, NULL, NULL,
-				    NULL, cfg->socket_id,
-				    RTE_MEMPOOL_F_NO_SPREAD | RTE_MEMPOOL_F_NO_IOVA_CONTIG);
-	if (kt->mp == NULL)
-		return rte_errno ? -rte_errno : -ENOMEM;
-	rte_mempool_mem_iter(kt->mp, dontdump_chunk, &rc);
-	return rc;
-}
-
-static void pool_free(struct keytab *kt)
-{
-	if (kt->mp == NULL)
-		return;
-	rte_mempool_mem_iter(kt->mp, unpoison_chunk, NULL); /* the memory goes back to DPDK */
-	rte_mempool_free(kt->mp);
-	kt->mp = NULL;
 }
 
 /* Free rec (and key slot pos, if >= 0) once no reader can hold it. */
@@ -254,7 +104,7 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 		goto fail;
 	/* records: every live key, and as many again as the slot headroom for records in their
 	 * grace period (rec_alloc() waits for the readers when even that runs out) */
-	rc = pool_create(kt, cfg, hp.entries + headroom);
+	rc = keytab_pool_create(kt, cfg, hp.entries + headroom);
 	if (rc != 0)
 		goto fail;
 
@@ -273,7 +123,7 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	*out = kt;
 	return 0;
 fail:
-	pool_free(kt);
+	keytab_pool_free(kt);
 	if (kt->h != NULL)
 		rte_hash_free(kt->h);
 	free(kt);
@@ -300,7 +150,7 @@ void keytab_free(struct keytab *kt)
 	while (rte_hash_iterate(kt->h, &key, &data, &it) >= 0)
 		rec_destroy(kt, keytab_data_rec(data));
 	rte_hash_free(kt->h);
-	pool_free(kt);
+	keytab_pool_free(kt);
 	free(kt);
 }
 
@@ -343,14 +193,14 @@ int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8
 		ST_INC(kt, full);
 		return -ENOSPC;
 	}
-	r = rec_alloc(kt);
+	r = keytab_rec_alloc(kt);
 	if (r == NULL) {
 		ST_INC(kt, errors);
 		return -ENOMEM;
 	}
 	rc = mac_key_init(kt->mac, &r->mac, at, key, key_len);
 	if (rc != 0) {
-		rec_zero_free(kt, r);
+		keytab_rec_zero_free(kt, r);
 		ST_INC(kt, errors);
 		return rc;
 	}
@@ -367,14 +217,14 @@ int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8
 		r->last_seq = __atomic_load_n(&o->last_seq, __ATOMIC_RELAXED);
 
 	/* Publishes r (release store of the data pointer, or of the new key slot). */
-	rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, rec_tag(r));
+	rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, keytab_rec_tag(r));
 	if (rc == -ENOSPC) {
 		/* slots of deleted keys may be past their grace period now */
 		rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
-		rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, rec_tag(r));
+		rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, keytab_rec_tag(r));
 	}
 	if (rc != 0) {
-		rec_zero_free(kt, r); /* never published */
+		keytab_rec_zero_free(kt, r); /* never published */
 		if (rc == -ENOSPC) {
 			ST_INC(kt, full); /* every spare slot still in its grace period */
 			return -ENOSPC;

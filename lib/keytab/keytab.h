@@ -4,8 +4,8 @@
  *
  * An rte_hash keyed by the full 128-bit CGA (A8), RW_CONCURRENCY_LF + EXT_TABLE, whose data
  * pointer is a struct keytab_rec (with its AT in the low bits, keytab_data_rec) from the
- * table's own rte_mempool, excluded from core dumps.  One writer (the control lcore, which is never an RCU
- * reader) adds, replaces, deletes and expires; worker lcores look up lock-free in bulk and
+ * table's own rte_mempool, excluded from core dumps.  One writer (the control lcore, which is never
+ * an RCU reader) adds, replaces, deletes and expires; worker lcores look up lock-free in bulk and
  * report quiescent states on the rte_rcu_qsbr variable given at creation.
  *
  *  - delete / expire: the key leaves the hash at once (readers stop finding it); with
