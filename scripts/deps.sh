@@ -16,7 +16,7 @@ PKGS=(
   clang-format
   tshark
   python3 python3-scapy python3-cryptography
-  iproute2 procps valgrind
+  iproute2 procps valgrind gnuplot-nox
 )
 
 missing=()

@@ -2,7 +2,10 @@
 # Fuzz the classify-and-decode entry point (lib/wire wire_decode_frame + fmipctl's describe
 # code, tests/fuzz/fuzz_decode.c) with libFuzzer under ASan + UBSan for SECONDS (default 60).
 #
-#   scripts/fuzz.sh [SECONDS]
+#   scripts/fuzz.sh [SECONDS] [TARGET]
+#
+# TARGET (default decode) names tests/fuzz/fuzz_TARGET.c and its seeds tests/fuzz/corpus_TARGET
+# (tests/fuzz/corpus when there is no such directory), e.g. fbu_diff (issue 14).
 #
 # Configures build-fuzz (CC=clang, -Dfuzz=true: only lib/wire and tests/fuzz are built), runs
 # the target over a temporary copy of tests/fuzz/corpus (the repository's corpus is never
@@ -12,6 +15,7 @@
 set -euo pipefail
 
 secs=${1:-60}
+target=${2:-decode}
 case "$secs" in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
@@ -26,16 +30,18 @@ if [ ! -f "$build/build.ninja" ]; then
 		-Dc_args="-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 		>/dev/null
 fi
-ninja -C "$build" tests/fuzz/fuzz_decode >/dev/null
+ninja -C "$build" "tests/fuzz/fuzz_$target" >/dev/null
+seeds=$root/tests/fuzz/corpus_$target
+[ -d "$seeds" ] || seeds=$root/tests/fuzz/corpus
 
 work=$(mktemp -d /tmp/fmipgw-fuzz.XXXXXX)
 mkdir -p "$work/corpus" "$work/artifacts"
-cp "$root"/tests/fuzz/corpus/* "$work/corpus/"
+cp "$seeds"/* "$work/corpus/"
 echo "fuzz: $secs s over $(ls "$work/corpus" | wc -l) seeds; work dir $work"
 
 set +e
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
-	"$build/tests/fuzz/fuzz_decode" "$work/corpus" \
+	"$build/tests/fuzz/fuzz_$target" "$work/corpus" \
 	-max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=4096 \
 	-dict="$root/tests/fuzz/wire.dict" -artifact_prefix="$work/artifacts/" \
 	-print_final_stats=1 >"$work/log" 2>&1
@@ -54,7 +60,7 @@ if [ "$rc" -ne 0 ] || [ "$findings" -ne 0 ] || grep -q 'ERROR: \|runtime error:'
 	echo "fuzz: FINDING (libFuzzer exit $rc, $findings artifact(s) in $work/artifacts)" >&2
 	grep -h -A30 'ERROR: \|runtime error:' $logs | head -60 >&2 || true
 	ls "$work/artifacts" >&2
-	echo "fuzz: replay with: $build/tests/fuzz/fuzz_decode $work/artifacts/<file>" >&2
+	echo "fuzz: replay with: $build/tests/fuzz/fuzz_$target $work/artifacts/<file>" >&2
 	exit 1
 fi
 if [ -n "${FUZZ_KEEP:-}" ]; then

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lib/keytab — see keytab.h.  Records are allocated on the control path (aligned_alloc) and
- * zeroed before they are freed; the fast path only reads them.
+ * lib/keytab — see keytab.h.  The table, its writer and its readers; the records' memory is
+ * keytab_mem.c.  The fast path only reads records (and CASes last_seq).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,30 +15,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "keytab.h"
-
-/*
- * A record waiting for its grace period: a replaced one (pos < 0: its key slot lives on with
- * the new record) or a deleted one (pos: the key slot rte_hash_del_key_with_hash() left
- * allocated, freed together with the record).  Both go through our own defer queue: DPDK
- * 22.11's integrated hash RCU reclaims only on its next delete or on a full table, so the last
- * deleted key would stay in memory indefinitely.
- */
-struct keytab_dead {
-	struct keytab_rec *rec;
-	int32_t pos;
-};
-
-struct keytab {
-	struct rte_hash *h;
-	struct rte_rcu_qsbr_dq
-	    *dq; /* replaced and deleted records waiting for their grace period */
-	struct rte_rcu_qsbr *qsv;
-	const struct mac_engine *mac;
-	uint32_t capacity;
-	uint32_t sweep_batch;
-	uint32_t iter; /* rte_hash_iterate position of the incremental sweep */
-	struct keytab_stats st;
-};
+#include "keytab_priv.h"
 
 const struct rte_hash *keytab_hash_table(const struct keytab *kt)
 {
@@ -54,17 +31,9 @@ uint32_t keytab_capacity(const struct keytab *kt)
 #define ST_ADD(kt, f, v) __atomic_store_n(&(kt)->st.f, (kt)->st.f + (v), __ATOMIC_RELAXED)
 #define ST_INC(kt, f)	 ST_ADD(kt, f, 1)
 
-static void rec_zero_free(struct keytab_rec *r)
-{
-	mac_key_clear(&r->mac);
-	memset(r, 0, sizeof(*r));
-	__asm__ __volatile__("" : : "r"(r) : "memory"); /* the zeroing is not a dead store */
-	free(r);
-}
-
 static void rec_destroy(struct keytab *kt, struct keytab_rec *r)
 {
-	rec_zero_free(r);
+	keytab_rec_zero_free(kt, r);
 	ST_INC(kt, freed);
 }
 
@@ -100,6 +69,7 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	struct rte_rcu_qsbr_dq_parameters dp = { 0 };
 	struct keytab *kt;
 	uint32_t headroom;
+	int rc = 0;
 
 	*out = NULL;
 	rte_errno = 0;
@@ -132,6 +102,11 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	kt->h = rte_hash_create(&hp);
 	if (kt->h == NULL)
 		goto fail;
+	/* records: every live key, and as many again as the slot headroom for records in their
+	 * grace period (rec_alloc() waits for the readers when even that runs out) */
+	rc = keytab_pool_create(kt, cfg, hp.entries + headroom);
+	if (rc != 0)
+		goto fail;
 
 	snprintf(name, sizeof(name), "%s_rq", cfg->name);
 	dp.name = name;
@@ -148,9 +123,12 @@ int keytab_create(const struct keytab_cfg *cfg, struct keytab **out)
 	*out = kt;
 	return 0;
 fail:
+	keytab_pool_free(kt);
 	if (kt->h != NULL)
 		rte_hash_free(kt->h);
 	free(kt);
+	if (rc != 0)
+		return rc;
 	return rte_errno ? -rte_errno : -ENOMEM;
 }
 
@@ -170,8 +148,9 @@ void keytab_free(struct keytab *kt)
 	 */
 	rte_rcu_qsbr_dq_delete(kt->dq);
 	while (rte_hash_iterate(kt->h, &key, &data, &it) >= 0)
-		rec_destroy(kt, data);
+		rec_destroy(kt, keytab_data_rec(data));
 	rte_hash_free(kt->h);
+	keytab_pool_free(kt);
 	free(kt);
 }
 
@@ -181,7 +160,18 @@ const struct keytab_rec *keytab_find(const struct keytab *kt, const uint8_t cga[
 
 	if (rte_hash_lookup_data(kt->h, cga, &data) < 0)
 		return NULL;
-	return data;
+	return keytab_data_rec(data);
+}
+
+int keytab_iterate(const struct keytab *kt, uint32_t *next, const struct keytab_rec **rec)
+{
+	const void *key;
+	void *data;
+
+	if (rte_hash_iterate(kt->h, &key, &data, next) < 0)
+		return 0;
+	*rec = keytab_data_rec(data);
+	return 1;
 }
 
 int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8_t *key,
@@ -198,19 +188,19 @@ int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8
 	}
 	if (rte_hash_lookup_with_hash_data(kt->h, cga, sig, &old) < 0)
 		old = NULL;
+	old = old != NULL ? keytab_data_rec(old) : NULL;
 	if (old == NULL && kt->st.live >= kt->capacity) {
 		ST_INC(kt, full);
 		return -ENOSPC;
 	}
-	r = aligned_alloc(64, sizeof(*r));
+	r = keytab_rec_alloc(kt);
 	if (r == NULL) {
 		ST_INC(kt, errors);
 		return -ENOMEM;
 	}
-	memset(r, 0, sizeof(*r));
 	rc = mac_key_init(kt->mac, &r->mac, at, key, key_len);
 	if (rc != 0) {
-		free(r);
+		keytab_rec_zero_free(kt, r);
 		ST_INC(kt, errors);
 		return rc;
 	}
@@ -227,14 +217,14 @@ int keytab_add(struct keytab *kt, const uint8_t cga[16], uint8_t at, const uint8
 		r->last_seq = __atomic_load_n(&o->last_seq, __ATOMIC_RELAXED);
 
 	/* Publishes r (release store of the data pointer, or of the new key slot). */
-	rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, r);
+	rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, keytab_rec_tag(r));
 	if (rc == -ENOSPC) {
 		/* slots of deleted keys may be past their grace period now */
 		rte_rcu_qsbr_dq_reclaim(kt->dq, UINT32_MAX, NULL, NULL, NULL);
-		rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, r);
+		rc = rte_hash_add_key_with_hash_data(kt->h, cga, sig, keytab_rec_tag(r));
 	}
 	if (rc != 0) {
-		rec_zero_free(r); /* never published */
+		keytab_rec_zero_free(kt, r); /* never published */
 		if (rc == -ENOSPC) {
 			ST_INC(kt, full); /* every spare slot still in its grace period */
 			return -ENOSPC;
@@ -275,7 +265,7 @@ static int del_sig(struct keytab *kt, const uint8_t cga[16], hash_sig_t sig)
 	pos = rte_hash_del_key_with_hash(kt->h, cga, sig);
 	if (pos < 0)
 		return -ENOENT;
-	defer_free(kt, data, pos);
+	defer_free(kt, keytab_data_rec(data), pos);
 	ST_ADD(kt, live, -1);
 	return 0;
 }
@@ -305,7 +295,7 @@ unsigned keytab_sweep(struct keytab *kt, uint64_t now, unsigned max_work)
 			break;
 		}
 		seen++;
-		r = data;
+		r = keytab_data_rec(data);
 		if (now >= __atomic_load_n(&r->expires, __ATOMIC_RELAXED) &&
 		    del_sig(kt, r->cga, rte_hash_hash(kt->h, r->cga)) == 0) {
 			ST_INC(kt, expired);
@@ -351,10 +341,43 @@ unsigned keytab_lookup_bulk(const struct keytab *kt, const uint8_t *const cgas[]
 		return 0;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		if (hits & (1ull << i))
+		if (hits & (1ull << i)) {
+			recs[i] = keytab_data_rec(recs[i]);
 			rte_prefetch0(recs[i]);
-		else
+		} else {
 			recs[i] = NULL;
+		}
 	}
 	return (unsigned)found;
+}
+
+_Static_assert(KEYTAB_BATCH_MAX == RTE_HASH_LOOKUP_BULK_MAX, "one bulk call per batch");
+
+unsigned keytab_batch_lookup(const struct keytab *kt, struct keytab_batch *b)
+{
+	void *data[KEYTAB_BATCH_MAX];
+	uint64_t hits = 0;
+	int found = 0;
+
+	if (b->n != 0)
+		found = rte_hash_lookup_with_hash_bulk_data(kt->h, (const void **)b->keys, b->sigs,
+							    b->n, &hits, data);
+	if (found <= 0)
+		hits = 0;
+	for (unsigned i = 0; i < b->n; i++) {
+		if (hits & (1ull << i)) {
+			/* line 0 (the HMAC states) is all the MAC check reads, the AT is in the
+			 * pointer; line 2 holds what the accept step reads and CASes (A13/A14) */
+			b->recs[i] = keytab_data_rec(data[i]);
+			b->at[i] = keytab_data_at(data[i]);
+			rte_prefetch0(b->recs[i]);
+			rte_prefetch0_write((const uint8_t *)b->recs[i] + 128);
+		} else {
+			b->recs[i] = NULL;
+			b->at[i] = 0;
+		}
+	}
+	b->hits = hits;
+	b->found = (uint32_t)__builtin_popcountll(hits);
+	return b->found;
 }

@@ -3,16 +3,18 @@
  * lib/keytab — the handover-key table (DESIGN.md "Fast path", A8, A13, A14).
  *
  * An rte_hash keyed by the full 128-bit CGA (A8), RW_CONCURRENCY_LF + EXT_TABLE, whose data
- * pointer is a struct keytab_rec.  One writer (the control lcore, which is never an RCU
- * reader) adds, replaces, deletes and expires; worker lcores look up lock-free in bulk and
+ * pointer is a struct keytab_rec (with its AT in the low bits, keytab_data_rec) from the
+ * table's own rte_mempool, excluded from core dumps.  One writer (the control lcore, which is never
+ * an RCU reader) adds, replaces, deletes and expires; worker lcores look up lock-free in bulk and
  * report quiescent states on the rte_rcu_qsbr variable given at creation.
  *
  *  - delete / expire: the key leaves the hash at once (readers stop finding it); with
  *    RW_CONCURRENCY_LF its key slot stays allocated, and slot and record go to the table's
  *    rte_rcu_qsbr_dq, whose callback frees the slot (rte_hash_free_key_with_position),
- *    clears the MAC states and zeroes the record after the grace period.  (DPDK 22.11's
- *    integrated hash RCU, rte_hash_rcu_qsbr_add, is not used: it reclaims only on the next
- *    delete or a full table, so the last deleted key would stay in memory indefinitely.);
+ *    clears the MAC states and zeroes the record after the grace period, then puts it back
+ *    in the pool (poisoned under AddressSanitizer).  (DPDK 22.11's integrated hash RCU,
+ *    rte_hash_rcu_qsbr_add, is not used: it reclaims only on the next delete or a full
+ *    table, so the last deleted key would stay in memory indefinitely.);
  *  - replace (same CGA, new key): a new record is published by swapping the data pointer
  *    (rte_hash_add_key_with_hash_data on the existing key); the old record goes to the same
  *    queue.  Never delete-then-add, so a reader always finds either the old or the new record;
@@ -42,21 +44,56 @@ extern "C" {
 
 #define KEYTAB_KEY_MAX 32 /* A9: 20 octets for AT 0, 32 for AT 1 */
 
-/* One handover key.  Written once by the writer before it is published, except the fields
- * marked (atomic), which are updated in place with __atomic builtins. */
+/*
+ * One handover key.  Written once by the writer before it is published, except the fields
+ * marked (atomic), which are updated in place with __atomic builtins.
+ *
+ * Layout (issue 14; 192 octets, three cache lines, static_asserts in keytab.c):
+ *   line 0  mac.ipad, mac.opad — all the MAC check reads.  The AT rides in the low bits of
+ *           the hash's data pointer (keytab_data_rec/keytab_data_at) and the algorithm and tag
+ *           length follow from it through the engine's AT map (lib/mac keeps a copy per
+ *           lcore), so keytab_batch_lookup() prefetches this one line and the check needs no
+ *           other, for both ATs (HMAC-SHA256's two states fill the whole line).
+ *   line 1  the rest of mac (at, alg, tag_len, digest_len, OpenSSL states), cga, pk_sha1, at,
+ *           key_len: read-only after publication (the writer, the OpenSSL backend and
+ *           mac_verify_burst() read them).
+ *   line 2  key, issued, hk_expires and the fields that change: expires (written by the
+ *           writer), last_seq (compare-and-swapped by the worker that accepts an FBU), so such
+ *           a write never invalidates the lines other workers read for their checks.
+ * Records come from a per-table rte_mempool (hugepage-backed when the EAL has hugepages)
+ * whose memory is excluded from core dumps (madvise MADV_DONTDUMP on every memory chunk of
+ * the pool, at creation; issue 13): the raw key and the HMAC states never reach a core file.
+ * The OpenSSL backend's EVP states (mac.ossl) live on OpenSSL's heap and are not covered.
+ */
 struct keytab_rec {
-	struct mac_key mac;  /* precomputed HMAC states for the AT (lib/mac) */
+	struct mac_key mac;  /* precomputed HMAC states for the AT (lib/mac); ipad/opad first */
 	uint8_t cga[16];     /* the table key (A8, A21) */
 	uint8_t pk_sha1[20]; /* SHA-1 of the CGA public key (A8), computed by the caller */
 	uint8_t at;
 	uint8_t key_len;
-	uint8_t key[KEYTAB_KEY_MAX];
-	uint64_t issued;     /* when the key was handed out */
-	uint64_t hk_expires; /* issued + HK-LIFETIME (A13) */
-	uint64_t expires;    /* (atomic) the end of the key's use (A13; the gateway's rule) */
-	uint32_t last_seq;   /* (atomic) bit 16: valid; low 16 bits: last accepted FBU seq (A14;
-				the gateway's rule, compare-and-swap on this field) */
+	uint8_t pad1_[10];
+	uint8_t key[KEYTAB_KEY_MAX]; /* line 2 */
+	uint64_t issued;	     /* when the key was handed out */
+	uint64_t hk_expires;	     /* issued + HK-LIFETIME (A13) */
+	uint64_t expires;	     /* (atomic) the end of the key's use (A13; the gateway's rule) */
+	uint32_t last_seq; /* (atomic) bit 16: valid; low 16 bits: last accepted FBU seq (A14; the
+			      gateway's rule, compare-and-swap on this field) */
 } __attribute__((aligned(64)));
+
+/*
+ * The hash's data pointer is the record with its AT in the low 4 bits (records are 64-octet
+ * aligned).  Anyone who reads rte_hash data directly (rte_hash_lookup_data on
+ * keytab_hash_table()) must decode it with these.
+ */
+#define KEYTAB_AT_MASK 0x0fu
+static inline struct keytab_rec *keytab_data_rec(void *data)
+{
+	return (struct keytab_rec *)((uintptr_t)data & ~(uintptr_t)KEYTAB_AT_MASK);
+}
+static inline uint8_t keytab_data_at(const void *data)
+{
+	return (uint8_t)((uintptr_t)data & KEYTAB_AT_MASK);
+}
 
 struct keytab_cfg {
 	const char *name;  /* unique among the process's hash tables */
@@ -104,6 +141,12 @@ int keytab_del(struct keytab *kt, const uint8_t cga[16]);
 /* Writer-side lookup (no RCU needed: the writer is the only one that frees). */
 const struct keytab_rec *keytab_find(const struct keytab *kt, const uint8_t cga[16]);
 /*
+ * Writer-side walk: *rec is the next record from position *next (start at 0); 1, or 0 at the
+ * end.  Use it instead of rte_hash_iterate() on keytab_hash_table(), whose data pointers
+ * carry the AT in their low bits (keytab_data_rec).
+ */
+int keytab_iterate(const struct keytab *kt, uint32_t *next, const struct keytab_rec **rec);
+/*
  * Expire keys whose time is over: looks at no more than max_work entries (0: the configured
  * sweep_batch) from where the previous call stopped, and reclaims what the grace period
  * allows.  Returns the number of keys removed.
@@ -131,6 +174,112 @@ static inline hash_sig_t keytab_sig(const struct keytab *kt, const uint8_t cga[1
  */
 unsigned keytab_lookup_bulk(const struct keytab *kt, const uint8_t *const cgas[],
 			    const hash_sig_t sigs[], unsigned n, struct keytab_rec *recs[]);
+
+/*
+ * The lookup pipeline across bursts (issue 14).  A batch is one burst's lookups: keys added
+ * while parsing (each signature computed then, while the packet is hot), one bulk lookup
+ * with the precomputed signatures (rte_hash_lookup_with_hash_bulk_data: it prefetches the
+ * buckets of the whole batch before it compares, then the key slots of the first hits), and
+ * a prefetch of every record found: line 0 for the MAC check (the AT is taken from the data
+ * pointer) and line 2, with write intent, for the accept step (expires, last_seq; A13/A14).
+ *
+ * struct keytab_pipe holds two batches so that a record's cache miss is hidden behind the
+ * next burst's RX and parsing (depth 1):
+ *
+ *   loop:  b = keytab_pipe_begin(p);          burst k: empty batch to fill
+ *          rx + parse burst k; per FBU: i = keytab_batch_add(kt, b, pcoa);  (keep per-packet
+ *                                          state in your arrays at [keytab_pipe_idx(p, b)][i])
+ *          r = keytab_pipe_ready(p);          burst k-1 (depth 1) or k (depth 0)
+ *          ... with depth 0: keytab_pipe_advance(kt, p) first, then r = keytab_pipe_ready(p)
+ *          verify r: r->recs[i] (NULL: no key), r->at[i]; mac_burst_add ... mac_burst_verify
+ *          rte_rcu_qsbr_quiescent(qsv, id);   no record of r is held any more
+ *          depth 1: keytab_pipe_advance(kt, p);  looks b up, prefetches its records; b is
+ *                                                the next loop's ready batch
+ *
+ * RCU: records may be used only between their lookup and the lcore's next quiescent state.
+ * Depth 1 keeps that rule because the lookup of burst k comes after the quiescent state that
+ * follows the verification of burst k-1: each quiescent state falls where no record is held.
+ * That is why the depth is at most 1: looking burst k+1 up in the same loop would hold its
+ * records across a quiescent state.  Signatures (keytab_batch_add) hold nothing and may be
+ * computed any time before.  A loop with no packets still runs the verify stage, so a burst
+ * waits at most one loop.  DPDK 22.11 has no public bucket prefetch, so the bucket and
+ * key-slot misses are overlapped inside one bulk call (up to KEYTAB_BATCH_MAX keys), not
+ * across bursts; the records' misses are moved out of the critical path.
+ */
+#define KEYTAB_BATCH_MAX 64 /* == RTE_HASH_LOOKUP_BULK_MAX */
+
+struct keytab_batch {
+	uint32_t n;			       /* keys added */
+	uint32_t found;			       /* after the lookup */
+	uint64_t hits;			       /* bit i: recs[i] found */
+	const uint8_t *keys[KEYTAB_BATCH_MAX]; /* the CGAs (the PCoA, A21/A23), e.g. in the packet:
+						* they are read again by the lookup */
+	hash_sig_t sigs[KEYTAB_BATCH_MAX];
+	struct keytab_rec *recs[KEYTAB_BATCH_MAX]; /* after the lookup: record or NULL */
+	uint8_t at[KEYTAB_BATCH_MAX];		   /* after the lookup: its AT (no record read) */
+};
+
+static inline void keytab_batch_reset(struct keytab_batch *b)
+{
+	b->n = 0;
+	b->found = 0;
+	b->hits = 0;
+}
+
+/* Stage 1: add a key, computing its signature now.  Its index, or -1 if the batch is full. */
+static inline int keytab_batch_add(const struct keytab *kt, struct keytab_batch *b,
+				   const uint8_t cga[16])
+{
+	uint32_t i = b->n;
+
+	if (i >= KEYTAB_BATCH_MAX)
+		return -1;
+	b->keys[i] = cga;
+	b->sigs[i] = keytab_sig(kt, cga);
+	b->n = i + 1;
+	return (int)i;
+}
+
+/* Stage 2: one bulk lookup for the batch; prefetches lines 0 and 2 of each record found.
+ * Returns the number found. */
+unsigned keytab_batch_lookup(const struct keytab *kt, struct keytab_batch *b);
+
+struct keytab_pipe {
+	struct keytab_batch b[2];
+	uint8_t fill;  /* the batch being filled */
+	uint8_t ready; /* the batch looked up last (to verify) */
+	uint8_t depth; /* 0 or 1 (see above) */
+};
+
+/* depth 0: lookup and verification in the same loop; 1: verification one loop later. */
+static inline void keytab_pipe_init(struct keytab_pipe *p, unsigned depth)
+{
+	keytab_batch_reset(&p->b[0]);
+	keytab_batch_reset(&p->b[1]);
+	p->depth = depth ? 1 : 0;
+	p->fill = 0;
+	p->ready = 1;
+}
+static inline struct keytab_batch *keytab_pipe_begin(struct keytab_pipe *p)
+{
+	keytab_batch_reset(&p->b[p->fill]);
+	return &p->b[p->fill];
+}
+static inline struct keytab_batch *keytab_pipe_ready(struct keytab_pipe *p)
+{
+	return &p->b[p->ready];
+}
+static inline unsigned keytab_pipe_idx(const struct keytab_pipe *p, const struct keytab_batch *b)
+{
+	return (unsigned)(b - p->b);
+}
+/* Look the filled batch up; it becomes the ready one (depth 1: the other one is filled next). */
+static inline void keytab_pipe_advance(const struct keytab *kt, struct keytab_pipe *p)
+{
+	keytab_batch_lookup(kt, &p->b[p->fill]);
+	p->ready = p->fill;
+	p->fill = (uint8_t)(p->fill ^ p->depth);
+}
 
 #ifdef __cplusplus
 }

@@ -138,46 +138,8 @@ int mac_arch_available(enum mac_arch a)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Constant-time compare                                                                       */
-/* ------------------------------------------------------------------------------------------ */
-
-int mac_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	uint8_t d = 0;
-
-	for (size_t i = 0; i < n; i++)
-		d |= a[i] ^ b[i];
-	/* keep the compiler from turning the accumulation into an early exit */
-	__asm__("" : "+r"(d));
-	return (int)(1 & ((uint32_t)(d - 1) >> 8));
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* Engine and self-benchmark                                                                   */
 /* ------------------------------------------------------------------------------------------ */
-
-static inline void imb_job_setup(IMB_JOB *j, enum mac_alg alg, const uint8_t *ipad,
-				 const uint8_t *opad, const uint8_t *src, uint32_t len,
-				 uint8_t *digest)
-{
-	j->hash_alg = alg == MAC_ALG_HMAC_SHA1 ? IMB_AUTH_HMAC_SHA_1 : IMB_AUTH_HMAC_SHA_256;
-	j->cipher_mode = IMB_CIPHER_NULL;
-	j->chain_order = IMB_ORDER_HASH_CIPHER;
-	j->src = src;
-	j->hash_start_src_offset_in_bytes = 0;
-	j->msg_len_to_hash_in_bytes = len;
-	j->auth_tag_output = digest;
-	/* Full digest: 1.3 rejects some truncated lengths; NOCHECK writes what we ask. */
-	j->auth_tag_output_len_in_bytes = alg == MAC_ALG_HMAC_SHA1 ? 20 : 32;
-	j->u.HMAC._hashed_auth_key_xor_ipad = ipad;
-	j->u.HMAC._hashed_auth_key_xor_opad = opad;
-}
-
-static inline uint32_t imb_burst(IMB_MGR *m, IMB_JOB *jobs, uint32_t n, enum mac_alg alg)
-{
-	return IMB_SUBMIT_HASH_BURST_NOCHECK(
-	    m, jobs, n, alg == MAC_ALG_HMAC_SHA1 ? IMB_AUTH_HMAC_SHA_1 : IMB_AUTH_HMAC_SHA_256);
-}
 
 /*
  * TSC ticks per job of one burst of `burst` jobs with typical FBU MAC inputs (76..100 octets,
@@ -408,6 +370,10 @@ struct mac_ctx *mac_ctx_create(const struct mac_engine *e)
 	c->eng = e;
 	c->backend = e->cfg.backend;
 	c->segmented = e->cfg.ossl_segmented;
+	for (int at = 0; at < MAC_AT_MAX; at++) {
+		c->at_alg[at] = (uint8_t)e->cfg.at[at].alg;
+		c->at_tag[at] = e->cfg.at[at].tag_len;
+	}
 	for (int alg = MAC_ALG_HMAC_SHA1; alg < MAC_ALG__COUNT; alg++)
 		for (int i = 0; i < MAC_BURST_MAX; i++)
 			imb_job_setup(&c->jobs[alg][i], (enum mac_alg)alg, NULL, NULL, NULL, 0,
@@ -445,128 +411,4 @@ void mac_ctx_destroy(struct mac_ctx *c)
 	mac_explicit_bzero(c->scratch, sizeof(c->scratch));
 	mac_explicit_bzero(c->digest, sizeof(c->digest));
 	free(c);
-}
-
-/* Is job j well formed for a check (verify) or a computation (generate)? */
-static inline int job_ok(const struct mac_job *j, int verify)
-{
-	if (j->key == NULL || j->key->alg == MAC_ALG_NONE || j->len > MAC_INPUT_MAX)
-		return 0;
-	if (verify)
-		return j->tag != NULL && j->tag_len == j->key->tag_len;
-	return j->out != NULL;
-}
-
-/* Copy the segments of job j into the scratch arena at *off; returns the copy or NULL. */
-static inline const uint8_t *gather(struct mac_ctx *c, const struct mac_job *j, uint32_t *off)
-{
-	uint8_t *dst = c->scratch + *off;
-	uint32_t got = 0;
-
-	/* already contiguous: hash in place, no copy */
-	if (j->nseg == 1 && j->seg[0].len == j->len)
-		return j->seg[0].p;
-	if (*off + j->len > sizeof(c->scratch))
-		return NULL;
-	for (uint32_t s = 0; s < j->nseg; s++) {
-		uint32_t l = j->seg[s].len;
-		if (l > j->len - got)
-			return NULL;
-		/* addresses (16) and the short MH pieces are fixed-size copies, inlined */
-		if (l == 16)
-			memcpy(dst + got, j->seg[s].p, 16);
-		else if (l <= 8) {
-			for (uint32_t q = 0; q < l; q++)
-				dst[got + q] = j->seg[s].p[q];
-		} else
-			memcpy(dst + got, j->seg[s].p, l);
-		got += l;
-	}
-	if (got != j->len)
-		return NULL;
-	*off += (j->len + 63u) & ~63u;
-	return dst;
-}
-
-/*
- * ipsec-mb: split the burst by algorithm, gather each input into the scratch arena, one
- * NOCHECK burst per algorithm; digests land in c->digest[i] (index of the job in the burst).
- * Returns a mask of the jobs that were hashed.
- */
-static uint64_t imb_run(struct mac_ctx *c, const struct mac_job *jobs, unsigned n, int verify)
-{
-	uint32_t off = 0;
-	uint64_t done = 0;
-
-	for (int alg = MAC_ALG_HMAC_SHA1; alg < MAC_ALG__COUNT; alg++) {
-		unsigned k = 0;
-		for (unsigned i = 0; i < n; i++) {
-			const struct mac_job *j = &jobs[i];
-			const uint8_t *src;
-			if (!job_ok(j, verify) || j->key->alg != alg)
-				continue;
-			src = gather(c, j, &off);
-			if (src == NULL)
-				continue;
-			{
-				IMB_JOB *ij = &c->jobs[alg][k];
-				ij->src = src;
-				ij->msg_len_to_hash_in_bytes = j->len;
-				ij->auth_tag_output = c->digest[i];
-				ij->u.HMAC._hashed_auth_key_xor_ipad = j->key->ipad;
-				ij->u.HMAC._hashed_auth_key_xor_opad = j->key->opad;
-				ij->status = IMB_STATUS_BEING_PROCESSED;
-			}
-			c->idx[k++] = (uint8_t)i;
-		}
-		if (k == 0)
-			continue;
-		imb_burst(c->mgr[alg], c->jobs[alg], k, (enum mac_alg)alg);
-		/* only jobs ipsec-mb reports as hashed count: a digest slot left from an earlier
-		 * burst must never be compared */
-		for (unsigned q = 0; q < k; q++)
-			if (c->jobs[alg][q].status & IMB_STATUS_COMPLETED_AUTH)
-				done |= 1ull << c->idx[q];
-	}
-	return done;
-}
-
-unsigned mac_verify_burst(struct mac_ctx *c, const struct mac_job *jobs, unsigned n,
-			  uint64_t *ok_mask)
-{
-	uint64_t done, ok = 0;
-
-	if (n > MAC_BURST_MAX)
-		n = MAC_BURST_MAX;
-	if (c->backend == MAC_BACKEND_OPENSSL)
-		done = mac_ossl_run(c, jobs, n, 1);
-	else
-		done = imb_run(c, jobs, n, 1);
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t bit = 1ull << i;
-		if ((done & bit) && mac_ct_equal(c->digest[i], jobs[i].tag, jobs[i].key->tag_len))
-			ok |= bit;
-	}
-	*ok_mask = ok;
-	return (unsigned)__builtin_popcountll(ok);
-}
-
-unsigned mac_generate_burst(struct mac_ctx *c, const struct mac_job *jobs, unsigned n)
-{
-	uint64_t done;
-	unsigned w = 0;
-
-	if (n > MAC_BURST_MAX)
-		n = MAC_BURST_MAX;
-	if (c->backend == MAC_BACKEND_OPENSSL)
-		done = mac_ossl_run(c, jobs, n, 0);
-	else
-		done = imb_run(c, jobs, n, 0);
-	for (unsigned i = 0; i < n; i++) {
-		if (!(done & (1ull << i)))
-			continue;
-		memcpy(jobs[i].out, c->digest[i], jobs[i].key->tag_len);
-		w++;
-	}
-	return w;
 }

@@ -10,9 +10,10 @@
  *
  * Backends:
  *   - ipsec-mb (default): one IMB_MGR and one job array per lcore; one
- *     IMB_SUBMIT_HASH_BURST_NOCHECK per algorithm per burst.  The MAC input is copied into a
- *     per-lcore scratch area (hash jobs need contiguous input); tags are written to scratch and
- *     their prefix compared in constant time.  The manager (sse/avx/avx2/avx512) is
+ *     IMB_SUBMIT_HASH_BURST_NOCHECK per algorithm per burst.  Hash jobs need contiguous input:
+ *     give it in place (mac_burst_add with wire_mac_inplace) or as segments, which are copied
+ *     into a per-lcore scratch area; tags are written to scratch and their prefix compared in
+ *     constant time.  The manager (sse/avx/avx2/avx512) is
  *     configuration; "auto" runs a start-up self-benchmark at the configured burst size and
  *     keeps the fastest manager per algorithm.
  *   - OpenSSL: EVP_MD_CTX copies of the precomputed inner/outer states, per job.  For machines
@@ -105,7 +106,10 @@ const char *mac_engine_describe(const struct mac_engine *eng);
 struct mac_ossl_state; /* OpenSSL backend only */
 
 /* A key with its precomputed HMAC states.  Plain data apart from `ossl`; clear it with
- * mac_key_clear() (zeroes everything). */
+ * mac_key_clear() (zeroes everything).  ipad and opad are the first 64 octets: a 64-aligned
+ * mac_key has all the burst path reads (mac_burst_add) in one cache line (lib/keytab relies
+ * on it); at/alg/tag_len follow in the next line and are read by mac_verify_burst and the
+ * OpenSSL backend, not by mac_burst_add (it takes the AT from the caller). */
 struct mac_key {
 	uint8_t ipad[32] __attribute__((aligned(16))); /* ipsec-mb chaining state after K^ipad */
 	uint8_t opad[32] __attribute__((aligned(16))); /* ... after K^opad */
@@ -167,7 +171,40 @@ unsigned mac_verify_burst(struct mac_ctx *ctx, const struct mac_job *jobs, unsig
  * without a key or with a bad length are skipped. */
 unsigned mac_generate_burst(struct mac_ctx *ctx, const struct mac_job *jobs, unsigned n);
 
-/* Constant-time equality of n octets: 1 equal, 0 different. */
+/*
+ * Per-packet burst building (issue 14): the worker adds each check while it parses, into the
+ * IMB_JOB arrays of its context (grouped by algorithm as they are added), and one
+ * mac_burst_verify() per burst submits one IMB_SUBMIT_HASH_BURST_NOCHECK per algorithm
+ * present and compares each digest with its tag in the same pass.
+ *
+ *   mac_burst_begin(ctx);                          (once; mac_burst_verify() begins the next)
+ *   per FBU:  slot = mac_burst_add(ctx, &rec->mac, at, in, len, tag, tag_len);
+ *     in:  the contiguous MAC input, e.g. wire_mac_inplace.start / .len (no copy)
+ *     at:  the AT the key was installed for (keytab_batch.at[i]: no read of the record's
+ *          second cache line; the AT map is the engine's, kept in ctx)
+ *     tag: the received authenticator; tag_len must be the AT's length (A3), else the slot
+ *          never verifies
+ *   or, when the input is not contiguous (octets after the authenticator):
+ *            slot = mac_burst_add_segs(ctx, &rec->mac, at, &wire_mac_input);  (gathered)
+ *   ok = mac_burst_verify(ctx);                    bit `slot` set iff that check passed
+ *
+ * Slots are numbered 0, 1, ... in the order of the adds; -1 means the burst is full
+ * (MAC_BURST_MAX): verify first.  A NULL key, an AT that is not enabled or an input longer
+ * than MAC_INPUT_MAX gives a slot that never verifies.  The inputs and tags must stay where
+ * they are until mac_burst_verify() returns (restore an in-place input only after it).  Both
+ * backends; no allocation, lock, OpenSSL call or log with ipsec-mb.
+ */
+void mac_burst_begin(struct mac_ctx *ctx);
+int mac_burst_add(struct mac_ctx *ctx, const struct mac_key *k, uint8_t at, const uint8_t *in,
+		  uint32_t len, const uint8_t *tag, uint32_t tag_len);
+int mac_burst_add_segs(struct mac_ctx *ctx, const struct mac_key *k, uint8_t at,
+		       const struct wire_mac_input *in);
+uint64_t mac_burst_verify(struct mac_ctx *ctx);
+
+/*
+ * Constant-time equality of n octets: 1 equal, 0 different.  Word-wise (8-octet XORs, the
+ * last one overlapping), no byte loop, no branch on the data, no early exit.
+ */
 int mac_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 
 #ifdef __cplusplus

@@ -1015,6 +1015,108 @@ struct wire_nsna {
  */
 int wire_nsna_decode(const struct wire_ip6 *ip, const struct wire_icmp6 *icmp, struct wire_nsna *v);
 
+/* ------------------------------------------------------------------------------------------ */
+/* FBU fast path: the one shape FBUs to a PAR have, and the MAC input in place (issue 14)      */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * wire_fbu_fast_decode() matches, with fixed-offset loads and compares, exactly the FBUs that
+ * the MN builds (wire_build_fbu(), PROTOCOL.md 10.3/10.4) and nothing else:
+ *
+ *   Ethernet [one 802.1Q tag] (or none for WIRE_LINK_RAW6)
+ *   IPv6, Next Header 60, Payload Length 24 + MH length (octets after it are link trailer)
+ *   Destination Options, 24 octets: 135, Hdr Ext Len 2, PadN(2) with zero data, HAO (201, 16)
+ *     at 8n+6 (A23: the PCoA)
+ *   Mobility Header: Payload Proto 59, type 8, Reserved 0, the 6-octet FBU body, then one of
+ *     - no Alt-CoA (from the NAR's link):  PadN(2) + BADF@14 (12-octet auth., MH 32) or
+ *                                          PadN(6) + BADF@18 (16-octet auth., MH 40)
+ *     - Alt-CoA (from the PAR's link):     PadN(2) + Alt-CoA@14, then PadN(6) + BADF@38
+ *                                          (12, MH 56) or PadN(2) + BADF@34 (16, MH 56)
+ *     the BADF in the A20 layout (its authenticator ends the MH) with Option Length =
+ *     4 + authenticator (A3, SPI counted), PadN data zero;
+ *   a valid MH checksum (A16: HAO as pseudo-source, next header 135), computed in one pass.
+ *
+ * Anything else — another link header, a Hop-by-Hop or Routing header, another option or
+ * padding, the A3 short BADF form, other authenticator lengths, octets after the
+ * authenticator, a bad checksum — is "no match" (false), never an error: the caller then runs
+ * wire_decode_frame(), which stays the one authority on validity and on errors.  On a match,
+ * wire_decode_frame() returns WIRE_OK with msg FBU and the same fields (tests/wire
+ * test_wire_fbu_fast, the differential fuzz target tests/fuzz/fuzz_fbu_diff.c).  No memset:
+ * *ff is written only on a match.  The MH checksum is the cost (one pass, ~25 adds); the rest
+ * is a dozen loads and compares.
+ *
+ * Offsets in struct wire_fbu_fast are from the frame start (what the caller passed as p).
+ */
+struct wire_fbu_fast {
+	uint16_t l3_off;   /* IPv6 header: 14, 18 (802.1Q) or 0 (WIRE_LINK_RAW6) */
+	uint16_t mh_off;   /* Mobility Header: l3_off + 64 */
+	uint16_t mh_len;   /* 32, 40 or 56 */
+	uint16_t pcoa_off; /* Home Address (PCoA; A21, A23): l3_off + 48 */
+	uint16_t par_off;  /* IPv6 destination (the PAR address MACed, A12): l3_off + 24 */
+	uint16_t ncoa_off; /* A2: the Alt-CoA (mh_off + 16) if present, else the IPv6 source */
+	uint16_t auth_off; /* the authenticator; auth_off + auth_len == mh_off + mh_len (A20) */
+	uint8_t auth_len;  /* 12 or 16 */
+	uint8_t flags;	   /* FBU flags (A H L K ...), as wire_mh.u.fbu.flags */
+	uint16_t seq;
+	uint16_t lifetime;
+	uint16_t vlan_tci; /* valid when has_vlan */
+	bool has_vlan;
+	bool has_altcoa;
+	uint32_t spi; /* BADF SPI (the worker drops SPI != 0, L1) */
+};
+
+/* true: the frame has the shape above and *ff is filled; false: use wire_decode_frame(). */
+bool wire_fbu_fast_decode(const uint8_t *p, size_t len, enum wire_link link,
+			  struct wire_fbu_fast *ff);
+
+/*
+ * The A2 MAC input (PROTOCOL.md 1.9: NCoA ‖ PAR ‖ MH with the checksum zeroed, the
+ * authenticator left out) made contiguous in the packet itself, so the hash reads one
+ * segment and nothing is gathered: wire_mac_inplace_begin() saves the 32 octets just before
+ * the MH and the MH checksum into *s, writes NCoA ‖ PAR into those 32 octets and zeroes the
+ * checksum; the input is then s->start .. s->start + s->len.  wire_mac_inplace_restore()
+ * puts the saved octets back, so the packet is byte for byte what was received: call it for
+ * every packet that goes on (an accepted FBU goes to the control lcore, which decodes it
+ * again); a dropped packet need not be restored.
+ *
+ * Between begin and restore the 32 octets before the MH are NCoA ‖ PAR: in the fast shape
+ * they are the second half of the IPv6 destination and the whole Destination Options header
+ * (HAO included): read the PCoA before begin or from s->saved (wire_fbu_fast_saved_pcoa());
+ * NCoA and PAR are s->start and s->start + 16.  ncoa and par may point into the octets
+ * overwritten (they are copied first).
+ *
+ * The input is contiguous only when the authenticator ends the MH (A20); otherwise begin
+ * returns WIRE_E_BAD_LENGTH, changes nothing, and the caller uses wire_mac_input() (segments,
+ * gathered by lib/mac).  The caller guarantees that the 32 octets before mh are its own,
+ * writable buffer: true for any MH behind an IPv6 header (40 octets).
+ */
+struct wire_mac_inplace {
+	uint8_t *start;	   /* mh - 32: NCoA ‖ PAR ‖ MH up to the authenticator */
+	uint32_t len;	   /* 32 + auth_off (MH octets before the authenticator) */
+	uint8_t saved[32]; /* the octets [mh - 32, mh) as received */
+	uint8_t csum[2];   /* the MH checksum as received */
+};
+
+int wire_mac_inplace_begin(uint8_t *mh, size_t mh_len, size_t auth_off, size_t auth_len,
+			   const uint8_t ncoa[16], const uint8_t par[16],
+			   struct wire_mac_inplace *s);
+void wire_mac_inplace_restore(const struct wire_mac_inplace *s);
+
+/* The fast shape's MAC input in place: frame is the p given to wire_fbu_fast_decode(). */
+static inline int wire_fbu_fast_inplace(uint8_t *frame, const struct wire_fbu_fast *ff,
+					struct wire_mac_inplace *s)
+{
+	return wire_mac_inplace_begin(frame + ff->mh_off, ff->mh_len,
+				      (size_t)(ff->auth_off - ff->mh_off), ff->auth_len,
+				      frame + ff->ncoa_off, frame + ff->par_off, s);
+}
+/* In the fast shape, the saved octets are dst[8..16) ‖ DstOpt: the PCoA (HAO) is their last
+ * 16 octets. */
+static inline const uint8_t *wire_fbu_fast_saved_pcoa(const struct wire_mac_inplace *s)
+{
+	return s->saved + 16;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,14 +18,12 @@
 /* Per-AT live counts for /fmipgw/keys: the writer iterates its own table. */
 static void count_keys(struct gw_ctrl *c)
 {
-	const struct rte_hash *h = keytab_hash_table(c->gw->kt);
-	uint32_t it = 0;
-	const void *key;
-	void *data;
+	const struct keytab_rec *r;
 	uint64_t n[MAC_AT_MAX] = { 0 };
+	uint32_t it = 0;
 
-	while (rte_hash_iterate(h, &key, &data, &it) >= 0)
-		n[((const struct keytab_rec *)data)->at & (MAC_AT_MAX - 1)]++;
+	while (keytab_iterate(c->gw->kt, &it, &r))
+		n[r->at & (MAC_AT_MAX - 1)]++;
 	for (int a = 0; a < MAC_AT_MAX; a++)
 		__atomic_store_n(&c->keys_per_at[a], n[a], __ATOMIC_RELAXED);
 }
