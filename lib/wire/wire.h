@@ -881,7 +881,7 @@ struct wire_tunnel_spec {
 	const uint8_t *src; /* tunnel entry point (RFC 2473 §6.1) */
 	const uint8_t *dst; /* tunnel exit point (§6.2) */
 	uint8_t hlim;	    /* tunnel Hop Limit (§6.3) */
-	bool tc_copy;	    /* Traffic Class copied from the original header, else tc (§5, §6.4) */
+	bool tc_copy; /* Traffic Class copied from the original header, else tc (§5, §6.4) */
 	uint8_t tc;
 	bool flow_copy; /* Flow Label copied from the original header, else flow (§5, §6.5) */
 	uint32_t flow;
