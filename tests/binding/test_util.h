@@ -29,7 +29,7 @@ static struct rte_rcu_qsbr *qsv;
 static unsigned tab_seq;
 
 /* EAL with two lcores (a reader can run on the second). */
-static int eal_up(void)
+static inline int eal_up(void)
 {
 	char prefix[64];
 	char *argv[] = { "test_binding", "--no-huge",	"--no-pci",	 "-m",
@@ -47,7 +47,7 @@ static int eal_up(void)
 	return 0;
 }
 
-static void eal_down(void)
+static inline void eal_down(void)
 {
 	rte_free(qsv);
 	rte_eal_cleanup();
@@ -71,8 +71,8 @@ static inline void addr_of(uint32_t i, uint8_t a[16], uint8_t net)
 static const uint8_t par_addr[16] = { 0x20, 0x03, [15] = 0x01 };
 static const uint8_t tun_src_addr[16] = { 0x20, 0x03, [7] = 0x01, [15] = 0x01 };
 
-static struct binding_table *new_table_cb(uint32_t capacity, unsigned n_workers,
-					  uint32_t sweep_batch, binding_end_fn fn, void *arg)
+static inline struct binding_table *new_table_cb(uint32_t capacity, unsigned n_workers,
+						 uint32_t sweep_batch, binding_end_fn fn, void *arg)
 {
 	char name[32];
 	struct binding_cfg cfg = { 0 };
