@@ -37,24 +37,6 @@ static void on_end(void *arg, const struct binding_end *e)
 	x->n++;
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return eal_up();
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	eal_down();
-	return 0;
-}
-
-static struct binding_table *new_table(uint32_t capacity)
-{
-	return new_table_cb(capacity, 1, 0, NULL, NULL);
-}
-
 static void test_install_replace_stale(void **state)
 {
 	struct binding_table *bt = new_table(64);
@@ -368,5 +350,5 @@ int main(void)
 		cmocka_unit_test(test_full_table),
 		cmocka_unit_test(test_invalid),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, util_setup, util_teardown);
 }

@@ -18,19 +18,6 @@
 
 #include "test_util.h"
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return eal_up();
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	eal_down();
-	return 0;
-}
-
 static bool all_zero(const void *p, size_t n)
 {
 	const uint8_t *b = p;
@@ -406,5 +393,5 @@ int main(void)
 		cmocka_unit_test(test_reclaim_with_reader),
 		cmocka_unit_test(test_concurrent_reader),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, util_setup, util_teardown);
 }

@@ -9,24 +9,6 @@
  */
 #include "test_util.h"
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return eal_up();
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	eal_down();
-	return 0;
-}
-
-static struct binding_table *new_table(uint32_t capacity)
-{
-	return new_table_cb(capacity, 1, 0, NULL, NULL);
-}
-
 /* Workers count into their own arrays; the telemetry view sums them. */
 static void test_counters_info_iterate(void **state)
 {
@@ -184,5 +166,5 @@ int main(void)
 		cmocka_unit_test(test_counters_info_iterate),
 		cmocka_unit_test(test_lookup_and_rtun),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, util_setup, util_teardown);
 }

@@ -173,5 +173,5 @@ int main(void)
 		cmocka_unit_test(test_decap_bad),
 		cmocka_unit_test(test_decap_rtun),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, tun_setup, tun_teardown);
 }

@@ -266,5 +266,5 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_wire_and_names),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, tun_setup, tun_teardown);
 }

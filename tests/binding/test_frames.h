@@ -18,7 +18,7 @@ static const uint8_t mac_gw[6] = { 2, 0, 0, 0, 0, 0x0a };
 static const uint8_t mac_nh[6] = { 2, 0, 0, 0, 0, 0x09 };
 static const uint8_t cn_addr[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x99 };
 
-static inline int group_setup(void **state)
+static inline int tun_setup(void **state)
 {
 	(void)state;
 	if (eal_up() != 0)
@@ -27,7 +27,7 @@ static inline int group_setup(void **state)
 	return mp == NULL ? -1 : 0;
 }
 
-static inline int group_teardown(void **state)
+static inline int tun_teardown(void **state)
 {
 	(void)state;
 	rte_mempool_free(mp);
@@ -35,23 +35,28 @@ static inline int group_teardown(void **state)
 	return 0;
 }
 
-/* An IPv6/UDP packet of len octets (>= 44) by hand (RFC 8200 §3): Version 6, Traffic Class,
- * Flow Label, Payload Length, Next Header 17, Hop Limit, addresses; a patterned payload. */
+/* An IPv6 header by hand (RFC 8200 §3): Version 6, Traffic Class, Flow Label, Payload
+ * Length, Next Header, Hop Limit, source, destination. */
+static inline void hdr6(uint8_t *h, uint8_t tc, uint32_t flow, size_t plen, uint8_t nh,
+			uint8_t hlim, const uint8_t src[16], const uint8_t dst[16])
+{
+	h[0] = (uint8_t)(0x60 | tc >> 4);
+	h[1] = (uint8_t)((tc & 0x0f) << 4 | ((flow >> 16) & 0x0f));
+	h[2] = (uint8_t)(flow >> 8);
+	h[3] = (uint8_t)flow;
+	h[4] = (uint8_t)(plen >> 8);
+	h[5] = (uint8_t)plen;
+	h[6] = nh;
+	h[7] = hlim;
+	memcpy(h + 8, src, 16);
+	memcpy(h + 24, dst, 16);
+}
+
+/* An IPv6/UDP packet of len octets (>= 44) with a patterned payload. */
 static inline size_t ip6_pkt(uint8_t *p, size_t len, uint8_t tc, uint32_t flow, uint8_t hlim,
 			     const uint8_t src[16], const uint8_t dst[16])
 {
-	size_t plen = len - 40;
-
-	p[0] = (uint8_t)(0x60 | tc >> 4);
-	p[1] = (uint8_t)((tc & 0x0f) << 4 | ((flow >> 16) & 0x0f));
-	p[2] = (uint8_t)(flow >> 8);
-	p[3] = (uint8_t)flow;
-	p[4] = (uint8_t)(plen >> 8);
-	p[5] = (uint8_t)plen;
-	p[6] = 17;
-	p[7] = hlim;
-	memcpy(p + 8, src, 16);
-	memcpy(p + 24, dst, 16);
+	hdr6(p, tc, flow, len - 40, 17, hlim, src, dst);
 	for (size_t i = 40; i < len; i++)
 		p[i] = (uint8_t)(i * 7 + 3);
 	return len;
@@ -78,21 +83,12 @@ static inline size_t eth_frame(uint8_t *f, const uint8_t *dmac, const uint8_t *s
 	return o + iplen + pad;
 }
 
-/* The tunnel header of RFC 2473 §5 by hand: Version 6, tc, flow, Payload Length = the
- * original packet, Next Header 41, Hop Limit, source, destination. */
+/* The tunnel header of RFC 2473 §5: Payload Length = the original packet (ilen octets),
+ * Next Header 41, the tunnel Hop Limit, entry point, exit point. */
 static inline void tun_hdr(uint8_t *h, uint8_t tc, uint32_t flow, size_t ilen, uint8_t hlim,
 			   const uint8_t src[16], const uint8_t dst[16])
 {
-	h[0] = (uint8_t)(0x60 | tc >> 4);
-	h[1] = (uint8_t)((tc & 0x0f) << 4 | ((flow >> 16) & 0x0f));
-	h[2] = (uint8_t)(flow >> 8);
-	h[3] = (uint8_t)flow;
-	h[4] = (uint8_t)(ilen >> 8);
-	h[5] = (uint8_t)ilen;
-	h[6] = 41;
-	h[7] = hlim;
-	memcpy(h + 8, src, 16);
-	memcpy(h + 24, dst, 16);
+	hdr6(h, tc, flow, ilen, 41, hlim, src, dst);
 }
 
 static inline struct rte_mbuf *mbuf_of(const uint8_t *f, size_t len, uint16_t data_off)

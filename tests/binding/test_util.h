@@ -91,6 +91,25 @@ static inline struct binding_table *new_table_cb(uint32_t capacity, unsigned n_w
 	return bt;
 }
 
+static inline struct binding_table *new_table(uint32_t capacity)
+{
+	return new_table_cb(capacity, 1, 0, NULL, NULL);
+}
+
+/* cmocka group setup / teardown of the table tests */
+static inline int util_setup(void **state)
+{
+	(void)state;
+	return eal_up();
+}
+
+static inline int util_teardown(void **state)
+{
+	(void)state;
+	eal_down();
+	return 0;
+}
+
 /* A spec for binding i: PCoA 2003::i, NCoA 2003:0:0:2::i, key_ref 1000 + i. */
 static inline struct binding_spec spec_of(uint32_t i, uint8_t pcoa[16], uint8_t ncoa[16],
 					  uint16_t seq, uint64_t expires, uint8_t state)
