@@ -160,11 +160,49 @@ static void test_lookup_and_rtun(void **state)
 	binding_free(bt);
 }
 
+/* The signature seed is configurable (random by default): the same PCoA hashes differently
+ * under two seeds, and a table finds what it holds with its own signatures. */
+static void test_hash_seed(void **state)
+{
+	struct binding_cfg cfg = { .capacity = 8, .n_workers = 1, .qsv = qsv };
+	struct binding_table *a, *b;
+	uint8_t pcoa[16], ncoa[16];
+	const struct binding_rec *r[1];
+	const uint8_t *keys[1] = { pcoa };
+	struct binding_spec s = spec_of(3, pcoa, ncoa, 1, 100, BINDING_ACTIVE);
+	hash_sig_t sig;
+	unsigned differ = 0;
+
+	(void)state;
+	cfg.name = "seed_a";
+	cfg.hash_seed = 1;
+	assert_int_equal(binding_create(&cfg, &a), 0);
+	cfg.name = "seed_b";
+	cfg.hash_seed = 2;
+	assert_int_equal(binding_create(&cfg, &b), 0);
+	for (uint32_t i = 0; i < 16; i++) {
+		pcoa_of(i, pcoa);
+		differ += binding_sig(a, pcoa) != binding_sig(b, pcoa);
+	}
+	assert_true(differ >= 15);
+	pcoa_of(3, pcoa);
+	assert_int_equal(binding_install(b, &s), BINDING_OK);
+	sig = binding_sig(b, pcoa);
+	assert_int_equal(binding_lookup_bulk(b, keys, &sig, 1, r), 1);
+	assert_memory_equal(r[0]->pcoa, pcoa, 16);
+	sig = binding_sig(a, pcoa);
+	assert_int_equal(binding_lookup_bulk(a, keys, &sig, 1, r), 0);
+	assert_null(r[0]);
+	binding_free(a);
+	binding_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_info_iterate),
 		cmocka_unit_test(test_lookup_and_rtun),
+		cmocka_unit_test(test_hash_seed),
 	};
 	return cmocka_run_group_tests(tests, util_setup, util_teardown);
 }
