@@ -1117,6 +1117,54 @@ static inline const uint8_t *wire_fbu_fast_saved_pcoa(const struct wire_mac_inpl
 	return s->saved + 16;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* IPv6-in-IPv6 tunnels (RFC 2473; wire_tunnel.c)                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The fixed 40-octet IPv6 header and nothing after it (no extension-header walk). */
+struct wire_ip6_hdr {
+	const uint8_t *hdr; /* the header */
+	const uint8_t *src, *dst;
+	uint8_t tclass, nh, hlim;
+	uint32_t flow;
+	uint16_t plen;
+	size_t len; /* 40 + Payload Length; octets after it are trailer */
+};
+/* Version 6, Payload Length not 0 (no jumbograms) and within len.  TRUNCATED, NOT_IPV6,
+ * BAD_LENGTH. */
+int wire_ip6_hdr_decode(const uint8_t *p, size_t len, struct wire_ip6_hdr *h);
+
+struct wire_tunnel_spec {
+	const uint8_t *src; /* tunnel entry point (RFC 2473 §6.1) */
+	const uint8_t *dst; /* tunnel exit point (§6.2) */
+	uint8_t hlim;	    /* tunnel Hop Limit (§6.3) */
+	bool tc_copy; /* Traffic Class copied from the original header, else tc (§5, §6.4) */
+	uint8_t tc;
+	bool flow_copy; /* Flow Label copied from the original header, else flow (§5, §6.5) */
+	uint32_t flow;
+};
+/*
+ * The tunnel IPv6 header (RFC 2473 §5) for the original packet inner: Next Header 41 (no
+ * tunnel extension headers), Payload Length = inner->len.  BAD_LENGTH if that exceeds 65535.
+ * The original packet is not touched (its Hop Limit is the caller's business, §3.1).
+ */
+int wire_tunnel_hdr(uint8_t out[WIRE_IPV6_HLEN], const struct wire_ip6_hdr *inner,
+		    const struct wire_tunnel_spec *s);
+
+struct wire_tunnel {
+	struct wire_ip6_hdr outer; /* outer.len: the tunnel packet; after it, trailer */
+	struct wire_ip6_hdr inner; /* the original packet: inner.len == outer.plen */
+};
+/*
+ * A tunnel packet at its exit point: the outer header's Next Header must be 41 itself.
+ * Tunnel extension headers (Hop-by-Hop, Routing, Fragment, Destination Options — e.g. RFC 2473
+ * §4.1.1's Tunnel Encapsulation Limit —, ESP, AH) are refused: HDR_CHAIN; any other Next
+ * Header: UNKNOWN_TYPE.  The original packet must be IPv6 (NOT_IPV6) and fill the tunnel
+ * payload exactly (BAD_LENGTH).  TRUNCATED when the frame is shorter than a header or the
+ * outer Payload Length.
+ */
+int wire_tunnel_decode(const uint8_t *p, size_t len, struct wire_tunnel *t);
+
 #ifdef __cplusplus
 }
 #endif
