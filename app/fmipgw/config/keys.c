@@ -158,9 +158,10 @@ const struct key config_keys[] = {
 	  "or ranges (2-3) of -l/--lcores; none: the control lcore does it",
 	  C(slow_lcores), 0, 0, NULL },
 	{ "lcores", "idle", T_ENUM, "poll", false,
-	  "what a worker or slow-path lcore does when it finds nothing: poll (busy, lowest "
-	  "latency), adaptive (pause, then sleeps up to idle_sleep_us), interrupt (sleep until "
-	  "the NIC's RX interrupt; adaptive where a port has none)",
+	  "what a polling lcore (worker, slow-path, control) does when it finds nothing: poll "
+	  "(busy, lowest latency), adaptive (pause, then sleeps up to idle_sleep_us), interrupt "
+	  "(workers sleep until the NIC's RX interrupt; adaptive where a port has none and on "
+	  "the other lcores)",
 	  E(idle, idle_names) },
 	{ "lcores", "idle_sleep_us", T_UINT, "200", false,
 	  "adaptive/interrupt: the longest sleep, i.e. the worst wake-up latency added (us)",

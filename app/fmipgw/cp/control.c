@@ -11,6 +11,7 @@
 
 #include <rte_cycles.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 
 #include "cp.h"
 #include "dp.h"
@@ -65,23 +66,44 @@ int cp_main(void *arg)
 	uint64_t end =
 	    gw->duration > 0 ? gw->start_tsc + (uint64_t)(gw->duration * gw->tsc_hz) : UINT64_MAX;
 
+	struct dp_idle idle;
+
+	/* the control lcore's idle policy: adaptive for interrupt too (it has no RX queue) */
+	dp_idle_init(&idle, gw->cfg.idle == GW_IDLE_POLL ? GW_IDLE_POLL : GW_IDLE_ADAPTIVE,
+		     gw->cfg.idle_sleep_us, DP_IDLE_NAP_SPARSE, DP_IDLE_NAP_SPARSE);
 	GW_LOG(ctrl, INFO, "control on lcore %u, TX queue %u%s\n", c->lcore, c->txq,
 	       inline_w ? " (single-lcore mode: the worker runs here too)" : "");
 	while (!gw->sig->stop) {
 		uint64_t now = rte_get_tsc_cycles();
+		bool busy = false;
+		uint32_t us = 0;
 
 		if (now >= end)
 			break;
 		if (inline_w != NULL)
-			dp_worker_poll(inline_w); /* goes offline before returning */
+			busy = dp_worker_poll(inline_w); /* goes offline before returning */
 		if (gw->sig->hup) {
 			gw->sig->hup = 0;
 			cp_reload(gw);
 		}
-		if (serve(c) != 0)
+		if (serve(c) != 0) {
 			c->cnt.busy_ticks += rte_get_tsc_cycles() - now;
+			busy = true;
+		}
 		if (now >= c->next_sweep)
 			sweep(c, now);
+		switch (dp_idle_next(&idle, busy, &us)) {
+		case DP_IDLE_PAUSE:
+			rte_pause();
+			break;
+		case DP_IDLE_SLEEP:
+		case DP_IDLE_WAIT:
+			c->cnt.idle_sleeps++;
+			rte_delay_us_sleep(us);
+			break;
+		default:
+			break;
+		}
 	}
 	GW_LOG(ctrl, NOTICE, "stopping\n");
 	__atomic_store_n(&gw->running, 0, __ATOMIC_RELEASE);

@@ -165,7 +165,7 @@ int cp_slow_create(struct gw *gw, unsigned idx, unsigned lcore, char *err, size_
 	s->lcore = lcore;
 	/* idle = interrupt: a slow lcore has no RX queue to wait on; it naps as adaptive */
 	dp_idle_init(&s->idle, cfg->idle == GW_IDLE_POLL ? GW_IDLE_POLL : GW_IDLE_ADAPTIVE,
-		     cfg->idle_sleep_us);
+		     cfg->idle_sleep_us, DP_IDLE_NAP_SPARSE, DP_IDLE_NAP_SPARSE);
 	rc =
 	    send_creds_load(&s->creds, cfg->key_file, cfg->params_file[0] ? cfg->params_file : NULL,
 			    cfg->cert_file[0] ? cfg->cert_file : NULL, e, sizeof(e));

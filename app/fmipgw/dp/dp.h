@@ -80,8 +80,9 @@ int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_work
 		     size_t errlen);
 void dp_worker_free(struct gw_worker *w);
 int dp_worker_main(void *arg); /* arg: struct gw_worker *; returns when gw->running is 0 */
-/* One turn of the loop (shared mode: the control lcore polls too): online, turn, offline. */
-void dp_worker_poll(struct gw_worker *w);
+/* One turn of the loop (shared mode: the control lcore polls too): online, turn, offline.
+ * Whether it found work. */
+bool dp_worker_poll(struct gw_worker *w);
 
 /* tx.c */
 void dp_tx_queue(struct gw_worker *w, unsigned port_index, struct rte_mbuf *m);

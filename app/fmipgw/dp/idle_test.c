@@ -19,7 +19,7 @@ static void poll_never_yields(void **state)
 	uint32_t us = 0;
 
 	(void)state;
-	dp_idle_init(&d, GW_IDLE_POLL, 200);
+	dp_idle_init(&d, GW_IDLE_POLL, 200, DP_IDLE_SPIN, DP_IDLE_NAP);
 	for (int i = 0; i < 100000; i++)
 		assert_int_equal(dp_idle_next(&d, false, &us), DP_IDLE_NONE);
 }
@@ -31,7 +31,7 @@ static void adaptive_progression(void **state)
 	static const uint32_t sleeps[] = { 8, 16, 32, 64, 128, 200, 200, 200 };
 
 	(void)state;
-	dp_idle_init(&d, GW_IDLE_ADAPTIVE, 200);
+	dp_idle_init(&d, GW_IDLE_ADAPTIVE, 200, DP_IDLE_SPIN, DP_IDLE_NAP);
 	for (int i = 0; i < DP_IDLE_SPIN; i++)
 		assert_int_equal(dp_idle_next(&d, false, &us), DP_IDLE_NONE);
 	for (int i = DP_IDLE_SPIN; i < DP_IDLE_NAP; i++)
@@ -55,12 +55,26 @@ static void interrupt_waits(void **state)
 	uint32_t us = 0;
 
 	(void)state;
-	dp_idle_init(&d, GW_IDLE_INTERRUPT, 3000);
+	dp_idle_init(&d, GW_IDLE_INTERRUPT, 3000, DP_IDLE_SPIN, DP_IDLE_NAP);
 	for (int i = 0; i < DP_IDLE_NAP; i++)
 		assert_int_not_equal(dp_idle_next(&d, false, &us), DP_IDLE_WAIT);
 	assert_int_equal(dp_idle_next(&d, false, &us), DP_IDLE_WAIT);
 	assert_int_equal(us, 3000);
 	assert_int_equal(dp_idle_next(&d, true, &us), DP_IDLE_NONE);
+}
+
+/* The sparse policy of the control and slow-path lcores: no pause phase, a nap after 32. */
+static void sparse_naps_early(void **state)
+{
+	struct dp_idle d;
+	uint32_t us = 0;
+
+	(void)state;
+	dp_idle_init(&d, GW_IDLE_ADAPTIVE, 500, DP_IDLE_NAP_SPARSE, DP_IDLE_NAP_SPARSE);
+	for (int i = 0; i < DP_IDLE_NAP_SPARSE; i++)
+		assert_int_equal(dp_idle_next(&d, false, &us), DP_IDLE_NONE);
+	assert_int_equal(dp_idle_next(&d, false, &us), DP_IDLE_SLEEP);
+	assert_int_equal(us, 8);
 }
 
 int main(void)
@@ -69,6 +83,7 @@ int main(void)
 		cmocka_unit_test(poll_never_yields),
 		cmocka_unit_test(adaptive_progression),
 		cmocka_unit_test(interrupt_waits),
+		cmocka_unit_test(sparse_naps_early),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

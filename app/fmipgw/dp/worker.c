@@ -194,12 +194,15 @@ static void idle_act(struct gw_worker *w, enum dp_idle_action a, uint32_t us)
 	rte_rcu_qsbr_thread_online(w->gw->qsv, w->idx);
 }
 
-void dp_worker_poll(struct gw_worker *w)
+bool dp_worker_poll(struct gw_worker *w)
 {
+	bool busy;
+
 	rte_rcu_qsbr_thread_online(w->gw->qsv, w->idx);
-	worker_turn(w, (uint16_t)w->gw->cfg.burst);
+	busy = worker_turn(w, (uint16_t)w->gw->cfg.burst);
 	/* offline while this thread is the writer: keytab may wait for a grace period */
 	rte_rcu_qsbr_thread_offline(w->gw->qsv, w->idx);
+	return busy;
 }
 
 int dp_worker_main(void *arg)
@@ -285,7 +288,7 @@ int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_work
 		return -1;
 	}
 	dp_policer_set(&w->pol, &gw->cfg, gw->tsc_hz);
-	dp_idle_init(&w->idle, gw->cfg.idle, gw->cfg.idle_sleep_us);
+	dp_idle_init(&w->idle, gw->cfg.idle, gw->cfg.idle_sleep_us, DP_IDLE_SPIN, DP_IDLE_NAP);
 	return 0;
 }
 
