@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_bus.h>
+#include <rte_dev.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
@@ -167,6 +170,26 @@ static uint16_t rx_queues(const struct gw *gw, uint16_t id)
 	return rxq;
 }
 
+/* Only virtual devices and the EAL still scans the PCI bus: say how to skip that. */
+static void pci_hint(const uint16_t ids[], unsigned n)
+{
+	if (!rte_eal_has_pci())
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_eth_dev_info info;
+		const struct rte_bus *bus;
+
+		if (rte_eth_dev_info_get(ids[i], &info) != 0 || info.device == NULL)
+			return;
+		bus = rte_dev_bus(info.device);
+		if (bus == NULL || strcmp(rte_bus_name(bus), "vdev") != 0)
+			return;
+	}
+	GW_LOG(cfg, NOTICE,
+	       "every port is a virtual device: --no-pci skips the EAL's PCI scan "
+	       "(and the devices it would take)\n");
+}
+
 static int ports(struct gw *gw, char *err, size_t errlen)
 {
 	static const struct rte_mbuf_dynfield meta_desc = {
@@ -181,6 +204,7 @@ static int ports(struct gw *gw, char *err, size_t errlen)
 
 	if (n < 0)
 		return -1;
+	pci_hint(ids, (unsigned)n);
 	gw->mbuf_meta_off = rte_mbuf_dynfield_register(&meta_desc);
 	if (gw->mbuf_meta_off < 0) {
 		snprintf(err, errlen, "cannot register the mbuf dynamic field: %s",

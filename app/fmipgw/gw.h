@@ -68,6 +68,7 @@ struct gw {
 	struct gw_config cfg;
 	volatile int running; /* 0: workers stop (written by the control lcore) */
 	struct gw_signals *sig;
+	bool log_from_eal; /* --log-level names fmipgw: [log] level is not applied */
 	uint64_t tsc_hz;
 	int mbuf_meta_off; /* dynfield offset of struct gw_mbuf_meta */
 	struct gw_port ports[GW_MAX_PORTS];

@@ -6,11 +6,14 @@
  *
  *   fmipgw [EAL options] -- --config FILE [--duration S] [--stats-json FILE]
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -143,15 +146,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static void write_stats_json(const struct gw *gw, const char *file)
+/* 0, or -1 (logged): the exit status says so. */
+static int write_stats_json(const struct gw *gw, const char *file)
 {
 	struct gw_counters s;
 	FILE *f = fopen(file, "w");
 	struct keytab_stats ks;
 
 	if (f == NULL) {
-		GW_LOG(ctrl, ERR, "cannot write %s\n", file);
-		return;
+		GW_LOG(ctrl, ERR, "--stats-json: cannot write %s: %s\n", file, strerror(errno));
+		return -1;
 	}
 	gw_counters_sum(gw, &s);
 	keytab_get_stats(gw->kt, &ks);
@@ -159,7 +163,54 @@ static void write_stats_json(const struct gw *gw, const char *file)
 	counters_print_json(f, &s);
 	fprintf(f, "\"keys_live\": %u, \"prov_latency_p50_us\": %u, \"prov_latency_p99_us\": %u}\n",
 		ks.live, cp_latency_pct(gw->ctrl, 50), cp_latency_pct(gw->ctrl, 99));
-	fclose(f);
+	if (fclose(f) != 0) {
+		GW_LOG(ctrl, ERR, "--stats-json: writing %s failed: %s\n", file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Before anything runs: an unwritable --stats-json is an error now, not at exit. */
+static int stats_json_writable(const char *file)
+{
+	int fd = open(file, O_WRONLY | O_CREAT, 0644);
+
+	if (fd < 0) {
+		fprintf(stderr, "fmipgw: --stats-json %s: cannot write: %s\n", file,
+			strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The EAL's --log-level names fmipgw's types: it wins over [log] level (at start and on
+ * reload).  argv[0..sep) are the EAL's arguments. */
+static bool eal_sets_log_level(int sep, char **argv)
+{
+	for (int i = 1; i < sep; i++) {
+		const char *v = NULL;
+
+		if (strncmp(argv[i], "--log-level=", 12) == 0)
+			v = argv[i] + 12;
+		else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < sep)
+			v = argv[i + 1];
+		if (v != NULL && strstr(v, "fmipgw") != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* An option only the application has: `fmipgw --help` needs no "--". */
+static bool app_only(const char *a)
+{
+	static const char *const names[] = { "-h",	    "--help",	     "--help-config",
+					     "--config-md", "--counters-md", NULL };
+
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(a, names[i]) == 0)
+			return true;
+	return false;
 }
 
 /* The options after "--" (argv[sep + 1..]): 0 go on, 1 done (exit 0), -1 usage error. */
@@ -252,7 +303,10 @@ static int eal_start(struct gw *gw, int sep, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	rte_log_set_level_pattern("fmipgw.*", gw->cfg.log_level);
+	if (gw->log_from_eal)
+		GW_LOG(cfg, NOTICE, "[log] level is not applied: --log-level names fmipgw\n");
+	else
+		rte_log_set_level_pattern("fmipgw.*", gw->cfg.log_level);
 	return 0;
 }
 
@@ -315,19 +369,32 @@ int main(int argc, char **argv)
 	char err[1024];
 	int sep = argc, rc;
 
+	/* first of all: a SIGHUP or SIGTERM during start-up must not kill the process */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
 			sep = i;
 			break;
 		}
+	/* `fmipgw --help` (no "--"): the application's options, not the EAL's */
+	if (sep == argc && argc > 1 && app_only(argv[1]))
+		sep = 0;
 	/* application options first: --help and configuration errors need no EAL */
 	rc = app_options(argc, argv, sep, &o);
 	if (rc != 0)
 		return rc > 0 ? 0 : 1;
+	if (o.stats_json != NULL && !o.check && stats_json_writable(o.stats_json) < 0)
+		return 1;
 	if (config_load(o.config, &gw.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fmipgw: %s\n", err);
 		return 1;
 	}
+	gw.log_from_eal = eal_sets_log_level(sep, argv);
 	if (o.check || eal_start(&gw, sep, argv) != 0) {
 		rc = o.check ? check_only(&gw.cfg, o.config) : 1;
 		config_free(&gw.cfg);
@@ -335,6 +402,11 @@ int main(int argc, char **argv)
 	}
 	gw.duration = o.duration;
 	gw.sig = &signals;
+	if (signals.stop) { /* asked to stop while the EAL started */
+		config_free(&gw.cfg);
+		rte_eal_cleanup();
+		return 0;
+	}
 	if (gw_setup(&gw, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fmipgw: %s\n", err);
 		GW_LOG(ctrl, ERR, "start-up failed: %s\n", err);
@@ -342,16 +414,9 @@ int main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = on_hup;
-	sigaction(SIGHUP, &sa, NULL);
-
 	rc = run(&gw);
-	if (o.stats_json != NULL)
-		write_stats_json(&gw, o.stats_json);
+	if (o.stats_json != NULL && write_stats_json(&gw, o.stats_json) < 0)
+		rc = 1;
 	gw_counters_sum(&gw, &s);
 	printf("fmipgw: stopped: rx %" PRIu64 ", keys provisioned %" PRIu64
 	       ", FBUs accepted %" PRIu64 ", forged %" PRIu64 "\n",

@@ -51,13 +51,24 @@ static void set_defaults(struct gw_config *cfg)
 	}
 }
 
-/* The keys of an [ap.NAME] section are complete (RFC 5568 6.1.2: the PrRtAdv carries them). */
-static int ap_check(const char *file, const char *sec, const struct hk_ap *a, struct fail *f)
+/* The keys of an [ap.NAME] section are complete (RFC 5568 6.1.2: the PrRtAdv carries them),
+ * and its lla names no access point an earlier section named (the New-AP LLA picks one). */
+static int ap_check(const struct gw_config *cfg, const char *sec, const struct hk_ap *a,
+		    struct fail *f)
 {
 	static const uint8_t z6[6], z16[16];
+	const char *file = cfg->file;
 
 	if (memcmp(a->ap_lla, z6, 6) == 0)
 		return failed(f, config_find_line(file, sec, NULL), "[%s] needs lla", sec);
+	for (unsigned i = 0; i < cfg->n_aps; i++)
+		if (memcmp(cfg->aps[i].ap_lla, a->ap_lla, 6) == 0)
+			return failed(
+			    f, config_find_line(file, sec, "lla"),
+			    "[%s] lla %02x:%02x:%02x:%02x:%02x:%02x is already the lla of "
+			    "an earlier [ap.*] section",
+			    sec, a->ap_lla[0], a->ap_lla[1], a->ap_lla[2], a->ap_lla[3],
+			    a->ap_lla[4], a->ap_lla[5]);
 	if (a->kind == HK_AP_NAR && (a->nar_prefix_len == 0 || memcmp(a->nar_lla, z6, 6) == 0 ||
 				     memcmp(a->nar_addr, z16, 16) == 0))
 		return failed(f, config_find_line(file, sec, NULL),
@@ -109,7 +120,7 @@ static int load_section(struct rte_cfgfile *cf, const char *sec, struct gw_confi
 	}
 	free(ent);
 	if (rc == 0 && ap) {
-		rc = ap_check(file, sec, &cfg->aps[cfg->n_aps], f);
+		rc = ap_check(cfg, sec, &cfg->aps[cfg->n_aps], f);
 		cfg->n_aps++;
 	}
 	return rc;

@@ -121,6 +121,11 @@ static int scan_line(struct scan *sc, char *s, unsigned n, char *msg, size_t msg
 		snprintf(sc->cursec, sizeof(sc->cursec), "%s", config_trim(s + 1));
 		return seen_check(sc, sc->cursec, "", n, msg, msglen);
 	}
+	if (sc->cursec[0] == '\0') {
+		snprintf(msg, msglen,
+			 "key outside of any section (a [section] line must come first)");
+		return -1;
+	}
 	eq = strchr(s, '=');
 	*eq = '\0';
 	if (strlen(config_trim(s)) >= CFG_NAME_LEN) {

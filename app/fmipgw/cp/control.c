@@ -33,8 +33,12 @@ static void sweep(struct gw_ctrl *c, uint64_t now)
 {
 	struct gw *gw = c->gw;
 
-	c->cnt.keys_expired += keytab_sweep(gw->kt, gw_now_s(gw), 0);
+	unsigned gone = keytab_sweep(gw->kt, gw_now_s(gw), 0);
+
+	c->cnt.keys_expired += gone;
 	count_keys(c);
+	if (gone != 0)
+		GW_LOG(ctrl, DEBUG, "sweep: %u key(s) expired\n", gone);
 	c->next_sweep = now + gw->tsc_hz * gw->cfg.sweep_interval_ms / 1000;
 }
 

@@ -181,6 +181,9 @@ void cp_latency_record(struct gw_ctrl *c, uint64_t rx_tsc);
 /* Percentile (0..100) of the recorded provisioning latencies, microseconds; 0 if none. */
 uint32_t cp_latency_pct(const struct gw_ctrl *c, unsigned pct);
 
+/* latency.c: an IPv6 address as text for DEBUG lines (buf of INET6_ADDRSTRLEN). */
+const char *cp_addr(const uint8_t a[16], char *buf);
+
 /* reload.c */
 void cp_apply_runtime(struct gw *gw);
 void cp_reload(struct gw *gw);

@@ -31,7 +31,11 @@ void cp_on_cps(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 	rc = send_cpa_answer(&wk->cpa, f->ip.src, f->icmp.p, f->icmp.len, send_time_now(), o);
 	c->cnt.cps_cycles += rte_rdtsc() - t0;
 	if (rc != SEND_R_OK || o->n == 0) {
+		char a[64];
+
 		c->cnt.cps_refused++;
+		GW_LOG(ctrl, DEBUG, "CPS from %s: no answer (%s)\n", cp_addr(f->ip.src, a),
+		       send_reason_name(rc));
 		return;
 	}
 	for (unsigned i = 0; i < o->n; i++) {

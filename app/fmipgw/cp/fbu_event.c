@@ -14,10 +14,16 @@ void cp_on_fbu(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 
 	(void)rx_tsc;
 	c->cnt.fbu_events++;
-	if (wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, WIRE_LINK_ETH,
-			      f) == WIRE_OK &&
-	    hk_fbu_check(&c->gw->cfg.fbu, f, f->ip.hao, &info) == HK_R_OK)
+	int r = wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, WIRE_LINK_ETH,
+				  f) == WIRE_OK
+		    ? hk_fbu_check(&c->gw->cfg.fbu, f, f->ip.hao, &info)
+		    : HK_R_NOT_FBU;
+	char a[64];
+
+	if (r == HK_R_OK)
 		c->cnt.fbu_check_ok++;
 	else
 		c->cnt.fbu_check_failed++;
+	GW_LOG(ctrl, DEBUG, "accepted FBU for PCoA %s seq %u lifetime %u s: %s\n",
+	       r == HK_R_OK ? cp_addr(info.pcoa, a) : "?", info.seq, info.lifetime, hk_strerror(r));
 }

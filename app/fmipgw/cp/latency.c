@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fmipgw provisioning latency: a ring of the last CP_LAT_SAMPLES (RX at a worker -> PrRtAdv
- * handed to the PMD, microseconds), written by the control lcore, read by telemetry.
+ * handed to the PMD, microseconds), written by the control lcore, read by telemetry; and the
+ * address formatting of the control plane's DEBUG lines.
  */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <rte_cycles.h>
@@ -47,4 +50,11 @@ uint32_t cp_latency_pct(const struct gw_ctrl *c, unsigned pct)
 	r = v[k ? k - 1 : 0];
 	free(v);
 	return r;
+}
+
+const char *cp_addr(const uint8_t a[16], char *buf)
+{
+	if (inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN) == NULL)
+		snprintf(buf, INET6_ADDRSTRLEN, "?");
+	return buf;
 }

@@ -81,9 +81,15 @@ static int commit_key(struct gw_ctrl *c, const struct hk_ar_out *out)
 
 void cp_prov_commit(struct gw_ctrl *c, struct rte_mbuf *m, struct hk_ar_out *out, uint64_t rx_tsc)
 {
+	static const char *const ops[] = { "no key", "new key", "existing key" };
+	char a[64];
 	struct wire_eth eth;
 	int rc = commit_key(c, out);
 
+	GW_LOG(ctrl, DEBUG, "RtSolPr from %s: %s, %s (AT %u)%s, reply %zu octets\n",
+	       cp_addr(out->dst, a), hk_strerror(out->reason),
+	       ops[(unsigned)out->op < 3 ? out->op : 0], out->key.at,
+	       rc < 0 ? ", commit refused: no reply" : "", rc < 0 ? (size_t)0 : out->len);
 	OPENSSL_cleanse(&out->key, sizeof(out->key)); /* no key material left behind */
 	if (rc < 0 || out->len == 0 ||
 	    wire_eth_decode(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &eth) != WIRE_OK)

@@ -15,7 +15,8 @@ void cp_apply_runtime(struct gw *gw)
 	cp_work_apply(&gw->ctrl->work); /* the slow-path lcores apply theirs (gw->cfg_gen) */
 	for (unsigned i = 0; i < gw->n_workers; i++)
 		dp_policer_set(&gw->workers[i]->pol, cfg, gw->tsc_hz);
-	rte_log_set_level_pattern("fmipgw.*", cfg->log_level);
+	if (!gw->log_from_eal) /* else the EAL's --log-level stays in force */
+		rte_log_set_level_pattern("fmipgw.*", cfg->log_level);
 }
 
 void cp_reload(struct gw *gw)
