@@ -299,7 +299,8 @@ int gw_setup(struct gw *gw, char *err, size_t errlen)
 {
 	struct fmip_lcores l;
 
-	if (lcores(gw, &l, err, errlen) < 0)
+	if (lcores(gw, &l, err, errlen) < 0 ||
+	    gw_secmem_init((size_t)gw->cfg.secret_heap_mb << 20, err, errlen) < 0)
 		return -1;
 	gw->tsc_hz = rte_get_tsc_hz();
 	if (mac_engine(gw, err, errlen) < 0 || tables(gw, err, errlen) < 0 ||

@@ -126,6 +126,11 @@ static inline unsigned gw_port_index(const struct gw *gw, uint16_t id)
 unsigned gw_ring_drain(struct rte_ring *r, unsigned max, void (*fn)(void *ctx, void *obj),
 		       void *ctx);
 
+/* secmem.c: the secret memory lib/send decodes private keys into (after the EAL started);
+ * gw_secmem_close() before the EAL goes: frees into it are ignored from then on. */
+int gw_secmem_init(size_t bytes, char *err, size_t errlen);
+void gw_secmem_close(void);
+
 /* gw.c: the shared resources, in start-up order; gw_teardown undoes whatever was done. */
 int gw_setup(struct gw *gw, char *err, size_t errlen);
 void gw_teardown(struct gw *gw);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,18 @@ static int register_logtypes(void)
 	return (gw_log.fast < 0 || gw_log.ctrl < 0 || gw_log.cfg < 0 || gw_log.crypto < 0) ? -1 : 0;
 }
 
+/* No core dump at all unless [security] allow_core_dumps (the secrets are out of any dump
+ * either way: secmem.c, lib/keytab).  0, or -1 (said why). */
+static int secrets_setup(const struct gw_config *cfg)
+{
+	if (!cfg->allow_core_dumps && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		fprintf(stderr, "fmipgw: cannot turn core dumps off (PR_SET_DUMPABLE): %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* --check: the configuration and the credentials, without the EAL.  The exit status. */
 static int check_only(struct gw_config *cfg, const char *file)
 {
@@ -369,6 +382,12 @@ int main(int argc, char **argv)
 	char err[1024];
 	int sep = argc, rc;
 
+	/* before any OpenSSL call: its allocations through lib/send (private keys into the
+	 * secret memory once it exists, secmem.c) */
+	if (send_mem_install() < 0) {
+		fprintf(stderr, "fmipgw: internal: cannot install OpenSSL's allocator\n");
+		return 1;
+	}
 	/* first of all: a SIGHUP or SIGTERM during start-up must not kill the process */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -394,6 +413,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fmipgw: %s\n", err);
 		return 1;
 	}
+	if (secrets_setup(&gw.cfg) < 0) {
+		config_free(&gw.cfg);
+		return 1;
+	}
 	gw.log_from_eal = eal_sets_log_level(sep, argv);
 	if (o.check || eal_start(&gw, sep, argv) != 0) {
 		rc = o.check ? check_only(&gw.cfg, o.config) : 1;
@@ -411,6 +434,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fmipgw: %s\n", err);
 		GW_LOG(ctrl, ERR, "start-up failed: %s\n", err);
 		gw_teardown(&gw);
+		send_mem_shutdown();
+		gw_secmem_close();
 		rte_eal_cleanup();
 		return 1;
 	}
@@ -422,6 +447,8 @@ int main(int argc, char **argv)
 	       ", FBUs accepted %" PRIu64 ", forged %" PRIu64 "\n",
 	       s.rx_packets, s.keys_provisioned, s.fbu_accepted, s.drop_fbu_bad_mac);
 	gw_teardown(&gw);
+	send_mem_shutdown();
+	gw_secmem_close();
 	rte_eal_cleanup();
 	return rc;
 }

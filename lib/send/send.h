@@ -114,6 +114,27 @@ struct send_creds {
 };
 
 /*
+ * Private keys out of core dumps (DESIGN.md "Secrets").  OpenSSL keeps keys, the working
+ * copies it derives (RSA's Montgomery contexts of p and q) and every operation's temporaries
+ * on its heap.  send_mem_install() puts lib/send's allocation functions under OpenSSL
+ * (CRYPTO_set_mem_functions: before any other OpenSSL call of the process; -1 if too late);
+ * send_mem_secret() names the allocator every OpenSSL allocation comes from from then on (e.g.
+ * memory marked MADV_DONTDUMP); blocks made before stay libc's.  Without one, everything is
+ * libc's, as before.  Load private keys after naming it.
+ */
+struct send_secret_alloc {
+	void *(*alloc)(size_t n);
+	void *(*realloc)(void *p, size_t n);
+	void (*free)(void *p);
+	bool (*owns)(const void *p); /* p was allocated by alloc/realloc */
+};
+int send_mem_install(void);
+void send_mem_secret(const struct send_secret_alloc *a);
+/* OpenSSL's cleanup now (not at exit, when the secret allocator may be gone); no OpenSSL call
+ * of the process may follow. */
+void send_mem_shutdown(void);
+
+/*
  * Load a PEM private key (PKCS#1 or PKCS#8, unencrypted), optionally the raw CGA Parameters
  * file (must contain the same public key and verify as a CGA), and optionally a PEM file with
  * the router certificate first then its intermediates (the certificate's key must be the

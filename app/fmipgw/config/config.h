@@ -98,6 +98,9 @@ struct gw_config {
 	enum gw_distribute distribute;
 	/* [log] */
 	uint32_t log_level;
+	/* [security] */
+	bool allow_core_dumps;
+	uint32_t secret_heap_mb;
 
 	/* the effective value of every key as text, for /fmipgw/config (no secrets in it) */
 	char (*text)[GW_CFG_TEXT];     /* replaced whole on reload (atomic pointer store) */

@@ -174,6 +174,17 @@ const struct key config_keys[] = {
 	{ "log", "level", T_ENUM, "info", true,
 	  "level of the fmipgw.* log types: none emerg alert crit err warning notice info debug",
 	  E(log_level, level_names) },
+	/* [security] */
+	{ "security", "allow_core_dumps", T_BOOL, "false", false,
+	  "let the kernel write a core dump of the gateway (off: PR_SET_DUMPABLE 0); key records, "
+	  "MAC states and the router key are excluded from dumps either way (MADV_DONTDUMP, "
+	  "OpenSSL's secure heap)",
+	  C(allow_core_dumps), 0, 0, NULL },
+	{ "security", "secret_heap_mb", T_UINT, "32", false,
+	  "memory for everything OpenSSL allocates (the router's private key, its working "
+	  "copies, the replay cache, every RSA operation's temporaries), MiB; never in a core "
+	  "dump, locked when the memlock limit allows",
+	  U(secret_heap_mb, 4, 4096) },
 	/* [ap.NAME] one section per access point */
 	{ "ap.*", "lla", T_MAC, "", false, "the access point's link-layer identifier (New-AP LLA)",
 	  A(ap_lla), 0, 0, NULL },
