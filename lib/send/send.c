@@ -534,11 +534,11 @@ int send_verify(const struct send_cfg *cfg, const struct send_verify_req *req,
 		struct send_verify_res *res)
 {
 	EVP_PKEY *key = NULL;
-	bool keep = res->keep_key;
 
+	/* res is output only: the key is kept when the request asks (req->keep_key) */
 	memset(res, 0, sizeof(*res));
 	res->reason = verify_inner(cfg, req, res, &key);
-	if (keep && res->reason == SEND_R_OK)
+	if (req->keep_key && res->reason == SEND_R_OK)
 		res->key = key;
 	else
 		EVP_PKEY_free(key);

@@ -224,6 +224,7 @@ struct send_verify_req {
 	bool no_cga_check;	    /* diagnostics only (fmipctl): take the key from the CGA option
 				     * without verifying the address, to report the signature on its own */
 	uint64_t now;		    /* RDnew for the replay check (48.16) */
+	bool keep_key;		    /* keep the verified signer's key in res->key */
 	/*
 	 * Optional: the caller's own cheap refusal, run after the presence rules and the
 	 * timestamp window, before any CGA or RSA work (lib/hk's exact-replay ring).  It sees
@@ -254,8 +255,7 @@ struct send_verify_res {
 	size_t nonce_len;
 	bool solicited; /* advertisement whose nonce matched expect_nonce */
 	struct wire_send_opts opts;
-	EVP_PKEY *key; /* the verified signer, if keep_key was set (caller frees) */
-	bool keep_key; /* in: keep the parsed key in res->key */
+	EVP_PKEY *key; /* the verified signer, if req->keep_key was set (caller frees) */
 	unsigned work; /* SEND_WORK_* bits */
 };
 
@@ -267,7 +267,8 @@ struct send_verify_res {
  * certified key; signature over the A5 octets; nonce; then the replay cache is updated
  * (send_replay_check: only a message whose signature verified writes it).  A stale or
  * replayed message is refused with the same reason as after the signature (TS_WINDOW,
- * TS_REPLAY) but with res->work == 0.  Returns res->reason.
+ * TS_REPLAY) but with res->work == 0.  res is output only (send_verify zeroes it first: it
+ * need not be initialised).  Returns res->reason.
  */
 int send_verify(const struct send_cfg *cfg, const struct send_verify_req *req,
 		struct send_verify_res *res);
