@@ -13,6 +13,7 @@ const uint8_t fz_mn1_addr[16] = {
 };
 const uint8_t fz_ar1_ll[16] = { 0xfe, 0x80, [8] = 0x20, 0xa7, 0x89, 0x5c, 0x23, 0x02, 0x73, 0xf1 };
 const uint8_t fz_all_routers[16] = { 0xff, 0x02, [15] = 2 };
+const uint8_t fz_seal_key[32] = { 0x5e, 0xa1, [31] = 0x01 };
 const uint8_t fz_ref_nonce[14] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
 
 static void die(const char *what, const char *path)

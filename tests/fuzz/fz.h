@@ -41,6 +41,8 @@ extern const uint8_t fz_ar1_ll[16];	 /* fe80::20a7:895c:2302:73f1, ar1's link-lo
 extern const uint8_t fz_all_routers[16]; /* ff02::2 */
 extern const uint8_t fz_ref_nonce[14];	 /* 1..14: the reference RtSolPr's nonce */
 #define FZ_REF_IDENTIFIER 0x1234	 /* ... and its Identifier */
+extern const uint8_t fz_seal_key[32];	 /* fuzz_seal's KEK (and its seeds') */
+#define FZ_SEAL_LABEL "fmipgw-fuzz"
 
 EVP_PKEY *fz_key(const char *name); /* tests/vectors/keys/<name>; shared, do not free */
 const struct send_creds *fz_mn1(void);

@@ -24,6 +24,7 @@
 #include "fz.h"
 #include "hk.h"
 #include "reference_vectors.h"
+#include "seal.h"
 
 static const char *out_dir;
 static unsigned n_written;
@@ -338,6 +339,29 @@ static void seeds_cga(void)
 	}
 }
 
+/* lib/seal: files sealed with the target's KEK (and one with another label). */
+static void seeds_seal(void)
+{
+	static uint8_t in[600];
+	const size_t sizes[] = { 0, 1, 16, sizeof(in) };
+	const char *labels[] = { FZ_SEAL_LABEL, FZ_SEAL_LABEL, FZ_SEAL_LABEL, "another" };
+	struct seal_kek *k;
+	uint8_t *f;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)i;
+	if (seal_kek_from_bytes(fz_seal_key, &k) != SEAL_OK)
+		abort();
+	for (unsigned i = 0; i < 4; i++) {
+		if (seal_seal(k, labels[i], in, sizes[i], FZ_T0, &f, &n) != SEAL_OK)
+			abort();
+		put("seal", NULL, 0, f, n);
+		seal_buf_free(f, n);
+	}
+	seal_kek_free(k);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -350,6 +374,7 @@ int main(int argc, char **argv)
 	seeds_hk();
 	seeds_fbu();
 	seeds_cga();
+	seeds_seal();
 	printf("%u seeds written under %s/corpus_*\n", n_written, out_dir);
 	return 0;
 }
