@@ -5,7 +5,7 @@
  * validating it (send_path_verify, RFC 3779).  Input: one flags octet, then records of a
  * 2-octet big-endian length and an ICMPv6 CPA message, fed in order to one client.
  *
- *   bits 0-1  served prefixes: 0 none, 1 2003::/64, 2 2003::/64 + fe80::/64, 3 3000::/64
+ *   bits 0-1  served prefixes fz_served(0-3): none, 2003::/64, + fe80::/64, 3000::/64
  *   bit 2     the client's Identifier is 0 (accepts only all-nodes answers) else 0x1234
  *   bit 3     the vectors' MD5 anchor instead of tests/fuzz/pki's
  *   bit 4     frames: each CPA inside an IPv6 packet from ar1's link-local address, Hop Limit
@@ -18,26 +18,6 @@
 
 #include "fuzz.h"
 #include "fz.h"
-
-static unsigned served_of(unsigned sel, struct send_prefix *p)
-{
-	static const uint8_t a2003[16] = { 0x20, 0x03 }, afe80[16] = { 0xfe, 0x80 },
-			     a3000[16] = { 0x30 };
-	switch (sel) {
-	case 1:
-		memcpy(p[0].addr, a2003, 16), p[0].len = 64;
-		return 1;
-	case 2:
-		memcpy(p[0].addr, a2003, 16), p[0].len = 64;
-		memcpy(p[1].addr, afe80, 16), p[1].len = 64;
-		return 2;
-	case 3:
-		memcpy(p[0].addr, a3000, 16), p[0].len = 64;
-		return 1;
-	default:
-		return 0;
-	}
-}
 
 static int one(struct send_cpa_client *c, const uint8_t *m, size_t len, bool frame,
 	       const struct send_prefix *served, unsigned n_served)
@@ -78,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	flags = data[0];
 	data++, size--;
-	n_served = served_of(flags & 3, served);
+	n_served = fz_served(flags & 3, served);
 	t = flags & 8 ? fz_trust_md5() : fz_trust();
 	send_cpa_client_init(&c, t, flags & 4 ? 0 : FZ_REF_IDENTIFIER);
 

@@ -149,6 +149,23 @@ const struct send_cfg *fz_send_cfg(void)
 	return &c;
 }
 
+unsigned fz_served(unsigned sel, struct send_prefix p[2])
+{
+	static const struct send_prefix set[8][2] = {
+		[1] = { { { 0x20, 0x03 }, 64 } },
+		[2] = { { { 0x20, 0x03 }, 64 }, { { 0xfe, 0x80 }, 64 } },
+		[3] = { { { 0x30 }, 64 } },
+		[4] = { { { 0x20, 0x03, [7] = 1 }, 64 } },
+		[5] = { { { 0x20, 0x03 }, 16 } },
+		[6] = { { { 0x20, 0x03, [15] = 1 }, 128 } },
+		[7] = { { { 0 }, 0 } },
+	};
+	static const unsigned count[8] = { 0, 1, 2, 1, 1, 1, 1, 1 };
+
+	memcpy(p, set[sel & 7], sizeof(set[0]));
+	return count[sel & 7];
+}
+
 uint8_t *fz_dup(const uint8_t *p, size_t n)
 {
 	uint8_t *c = malloc(n ? n : 1);

@@ -51,6 +51,12 @@ X509 *fz_pki_cert(const char *name);	     /* tests/fuzz/pki/<name>; shared, do n
 const struct send_trust *fz_trust(void);     /* tests/fuzz/pki/trust-anchor.pem */
 const struct send_trust *fz_trust_md5(void); /* tests/vectors/keys/ca.cert_ipext.pem */
 const struct send_cfg *fz_send_cfg(void);    /* send_cfg_default() */
+/*
+ * Served prefixes for the certificate checks, by selector (tests/fuzz/pki's router certificate
+ * covers 2003::/64 and fe80::/64): 0 none, 1 2003::/64, 2 2003::/64 + fe80::/64, 3 3000::/64,
+ * 4 2003:0:0:1::/64, 5 2003::/16, 6 2003::1/128, 7 ::/0.  Returns how many (at most 2).
+ */
+unsigned fz_served(unsigned sel, struct send_prefix p[2]);
 /* Full path of a file under tests/fuzz (for the fmipctl options that take file names). */
 const char *fz_path(const char *rel);
 

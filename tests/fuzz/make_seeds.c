@@ -109,6 +109,20 @@ static void seeds_cert(void)
 	X509_free(lvl1);
 }
 
+/* An answer as fuzz_send_cpa reads it: (2-octet length, ICMPv6 CPA) records.  b: 8 KB. */
+static size_t cpa_records(const struct send_cpa_out *out, uint8_t *b)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < out->n; i++) {
+		size_t l = out->len[i] - WIRE_IPV6_HLEN;
+		b[n++] = (uint8_t)(l >> 8);
+		b[n++] = (uint8_t)l;
+		memcpy(b + n, out->pkt[i] + WIRE_IPV6_HLEN, l);
+		n += l;
+	}
+	return n;
+}
+
 static void seeds_cps_cpa(void)
 {
 	static const uint8_t ll[16] = { 0xfe, 0x80, [15] = 1 };
@@ -145,15 +159,10 @@ static void seeds_cps_cpa(void)
 			    wire_decode_frame(pkt, w.len, WIRE_LINK_RAW6, &f) != WIRE_OK ||
 			    send_cpa_answer_frame(&s, &f, FZ_NOW, &out) != SEND_R_OK)
 				continue;
-			size_t n = 0;
-			for (unsigned i = 0; i < out.n; i++) {
-				size_t l = out.len[i] - WIRE_IPV6_HLEN;
-				b[n++] = (uint8_t)(l >> 8);
-				b[n++] = (uint8_t)l;
-				memcpy(b + n, out.pkt[i] + WIRE_IPV6_HLEN, l);
-				n += l;
-				put("send_opts", NULL, 0, out.pkt[i] + WIRE_IPV6_HLEN, l);
-			}
+			size_t n = cpa_records(&out, b);
+			for (unsigned i = 0; i < out.n; i++)
+				put("send_opts", NULL, 0, out.pkt[i] + WIRE_IPV6_HLEN,
+				    out.len[i] - WIRE_IPV6_HLEN);
 			put1("send_cpa", 0, b, n);
 			if (comp == 2) {
 				put1("send_cpa", 1, b, n);
@@ -168,14 +177,7 @@ static void seeds_cps_cpa(void)
 	s.win_count = 0;
 	if (send_cpa_answer(&s, NULL, NULL, 0, FZ_NOW, &out) != SEND_R_OK)
 		abort();
-	size_t n = 0;
-	for (unsigned i = 0; i < out.n; i++) {
-		size_t l = out.len[i] - WIRE_IPV6_HLEN;
-		b[n++] = (uint8_t)(l >> 8);
-		b[n++] = (uint8_t)l;
-		memcpy(b + n, out.pkt[i] + WIRE_IPV6_HLEN, l);
-		n += l;
-	}
+	size_t n = cpa_records(&out, b);
 	put1("send_cpa", 4, b, n);
 	put1("send_cpa", 4 | 0x10, b, n);
 }
