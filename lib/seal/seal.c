@@ -36,7 +36,9 @@ const char *seal_strerror(int err)
 
 int seal_kek_from_bytes(const uint8_t key[SEAL_KEK_LEN], struct seal_kek **kek)
 {
-	struct seal_kek *k = OPENSSL_zalloc(sizeof(*k));
+	/* OpenSSL's secure heap (mlock'ed, excluded from core dumps) when the process set one
+	 * up with CRYPTO_secure_malloc_init(), else ordinary memory */
+	struct seal_kek *k = OPENSSL_secure_zalloc(sizeof(*k));
 	uint8_t md[32];
 	unsigned md_len = sizeof(md);
 
@@ -58,7 +60,7 @@ int seal_kek_from_bytes(const uint8_t key[SEAL_KEK_LEN], struct seal_kek **kek)
 
 void seal_kek_free(struct seal_kek *kek)
 {
-	OPENSSL_clear_free(kek, sizeof(*kek));
+	OPENSSL_secure_clear_free(kek, sizeof(*kek));
 }
 
 void seal_buf_free(uint8_t *buf, size_t len)

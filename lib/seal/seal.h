@@ -43,9 +43,11 @@
  *     (umask 077; openssl rand -out /etc/fmipgw/seal.kek 32)
  * A file of 64 hex characters is refused as such (it would otherwise be a weaker key).
  *
- * Secrets: the KEK lives in memory allocated by OpenSSL and is cleansed when freed; the
- * plaintext handed back by seal_open() must be released with seal_buf_free(), which cleanses
- * it.  Nothing here logs; errors are codes (seal_strerror) and one-line messages in the
+ * Secrets: the KEK lives in OpenSSL's secure heap when the process initialised one
+ * (CRYPTO_secure_malloc_init: locked, excluded from core dumps), else in ordinary OpenSSL
+ * memory, and is cleansed when freed; the plaintext handed back by seal_open() is ordinary
+ * memory (the caller may madvise it) and must be released with seal_buf_free(), which
+ * cleanses it.  Nothing here logs; errors are codes (seal_strerror) and one-line messages in the
  * caller's buffer, never with key material.  Not thread-safe per object; distinct objects
  * may be used from different threads.
  */

@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "seal.h"
 
 static const uint8_t key_a[32] = { 1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
@@ -422,6 +424,19 @@ static void test_failed_write_keeps_old_file(void **state)
 	seal_kek_free(k);
 }
 
+/* With a secure heap set up, the KEK is allocated there (locked, out of core dumps). */
+static void test_kek_in_secure_heap(void **state)
+{
+	struct seal_kek *k;
+
+	(void)state;
+	if (CRYPTO_secure_malloc_initialized() == 0)
+		assert_int_not_equal(CRYPTO_secure_malloc_init(32768, 32), 0);
+	k = kek(key_a);
+	assert_int_equal(CRYPTO_secure_allocated(k), 1);
+	seal_kek_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_kek_foreign_version),
 		cmocka_unit_test(test_kek_file_rules),
 		cmocka_unit_test(test_failed_write_keeps_old_file),
+		cmocka_unit_test(test_kek_in_secure_heap),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
