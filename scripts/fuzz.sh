@@ -1,24 +1,45 @@
 #!/usr/bin/env bash
-# Fuzz the classify-and-decode entry point (lib/wire wire_decode_frame + fmipctl's describe
-# code, tests/fuzz/fuzz_decode.c) with libFuzzer under ASan + UBSan for SECONDS (default 60).
+# Fuzz fmipgw's parsers with libFuzzer under ASan + UBSan (docs/fuzzing.md).
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET]
+#   scripts/fuzz.sh [SECONDS]                 fuzz_decode for SECONDS (default 60), as before
+#   scripts/fuzz.sh --target NAME [SECONDS]   one target (fuzz_NAME, e.g. send_verify)
+#   scripts/fuzz.sh --all [SECONDS]           every target for SECONDS each, one after the other
+#   scripts/fuzz.sh --list                    the target names
 #
-# TARGET (default decode) names tests/fuzz/fuzz_TARGET.c and its seeds tests/fuzz/corpus_TARGET
-# (tests/fuzz/corpus when there is no such directory), e.g. fbu_diff (issue 14).
+# Configures build-fuzz (CC=clang, -Dfuzz=true: the libraries without DPDK, fmipctl's decode
+# code and tests/fuzz), builds the targets, and runs each over a temporary copy of its seed
+# corpus (tests/fuzz/corpus_NAME/, fuzz_decode's is tests/fuzz/corpus/; the repository's corpus
+# is never written), with tests/fuzz/fuzz_NAME.dict (else wire.dict) and the extra libFuzzer
+# flags of tests/fuzz/fuzz_NAME.options, if present.  One process at a time (2 cores).
 #
-# Configures build-fuzz (CC=clang, -Dfuzz=true: only lib/wire and tests/fuzz are built), runs
-# the target over a temporary copy of tests/fuzz/corpus (the repository's corpus is never
-# written), prints the executions reached and the duration from libFuzzer's final stats, and
-# exits non-zero on any finding (crash, sanitizer report, leak, timeout, out-of-memory).
-# Environment: FUZZ_BUILD_DIR (default <repo>/build-fuzz); FUZZ_KEEP=1 keeps the grown corpus.  One process (the machine has 2 cores).
+# Output: for each target one line
+#   fuzz_NAME  ok|FINDING  execs N  exec/s N  cov N  ft N  corpus A->B  findings N  S s
+# (execs: libFuzzer's number_of_executed_units; cov/ft: its final edge and feature counts;
+# corpus: seeds before, inputs after; findings: crash/leak/timeout/oom artifacts or sanitizer
+# reports).  On a finding the sanitizer report and the reproducer's path follow on stderr, and
+# the exit status is 1.  The targets are listed by meson introspection of build-fuzz, i.e. the
+# rows of tests/fuzz/meson.build.
+# Environment: FUZZ_BUILD_DIR (default <repo>/build-fuzz); FUZZ_KEEP=1 keeps the work
+# directories (grown corpora); FUZZ_JOBS is not used (one process).
 set -euo pipefail
 
-secs=${1:-60}
-target=${2:-decode}
-case "$secs" in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
+mode=one target=decode secs=60
+
+usage() {
+	sed -n '2,8p' "$0" >&2
+	exit 2
+}
+case "${1:-}" in
+--all) mode=all; shift ;;
+--list) mode=list; shift ;;
+--target) [ $# -ge 2 ] || usage; target=$2; shift 2 ;;
+-h | --help) usage ;;
+esac
+[ $# -le 1 ] || usage
+secs=${1:-60}
+case "$secs" in '' | *[!0-9]*) usage ;; esac
 
 if ! command -v clang >/dev/null; then
 	echo "fuzz: clang not found (scripts/deps.sh installs it)" >&2
@@ -30,42 +51,83 @@ if [ ! -f "$build/build.ninja" ]; then
 		-Dc_args="-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 		>/dev/null
 fi
-ninja -C "$build" "tests/fuzz/fuzz_$target" >/dev/null
-seeds=$root/tests/fuzz/corpus_$target
-[ -d "$seeds" ] || seeds=$root/tests/fuzz/corpus
 
-work=$(mktemp -d /tmp/fmipgw-fuzz.XXXXXX)
-mkdir -p "$work/corpus" "$work/artifacts"
-cp "$seeds"/* "$work/corpus/"
-echo "fuzz: $secs s over $(ls "$work/corpus" | wc -l) seeds; work dir $work"
-
-set +e
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
-	"$build/tests/fuzz/fuzz_$target" "$work/corpus" \
-	-max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=4096 \
-	-dict="$root/tests/fuzz/wire.dict" -artifact_prefix="$work/artifacts/" \
-	-print_final_stats=1 >"$work/log" 2>&1
-rc=$?
-set -e
-logs="$work/log"
-
-execs=$(grep -ho 'stat::number_of_executed_units: [0-9]*' $logs | awk '{s += $2} END {print s + 0}')
-done_line=$(grep -h '^Done [0-9]* runs in [0-9]* second' $logs | tail -1 || true)
-cov=$(grep -ho 'cov: [0-9]*' $logs | tail -1 || true)
-findings=$(ls "$work/artifacts" | wc -l)
-
-echo "fuzz: ${done_line:-no final line}"
-echo "fuzz: executions $execs, duration ${secs} s, $cov, corpus now $(ls "$work/corpus" | wc -l) inputs"
-if [ "$rc" -ne 0 ] || [ "$findings" -ne 0 ] || grep -q 'ERROR: \|runtime error:' $logs; then
-	echo "fuzz: FINDING (libFuzzer exit $rc, $findings artifact(s) in $work/artifacts)" >&2
-	grep -h -A30 'ERROR: \|runtime error:' $logs | head -60 >&2 || true
-	ls "$work/artifacts" >&2
-	echo "fuzz: replay with: $build/tests/fuzz/fuzz_$target $work/artifacts/<file>" >&2
-	exit 1
+# The targets: executables named fuzz_* in tests/fuzz of the fuzz build.
+targets=$(meson introspect --targets "$build" | python3 -c '
+import json, sys
+for t in json.load(sys.stdin):
+    if t["type"] == "executable" and t["name"].startswith("fuzz_"):
+        print(t["name"][len("fuzz_"):])' | sort)
+if [ "$mode" = list ]; then
+	echo "$targets"
+	exit 0
 fi
-if [ -n "${FUZZ_KEEP:-}" ]; then
-	echo "fuzz: grown corpus kept in $work/corpus"
-else
-	rm -rf "$work"
+if [ "$mode" = one ]; then
+	echo "$targets" | grep -qx "$target" || {
+		echo "fuzz: no target '$target' (scripts/fuzz.sh --list)" >&2
+		exit 2
+	}
+	targets=$target
 fi
-echo "fuzz: no findings"
+ninja -C "$build" $(for t in $targets; do echo "tests/fuzz/fuzz_$t"; done) >/dev/null
+
+# run NAME: fuzz one target for $secs seconds; prints its line; returns 1 on a finding.
+run() {
+	local name=$1 seeds work dict opts rc execs eps cov ft n0 n1 findings status
+	seeds=$root/tests/fuzz/corpus_$name
+	[ "$name" = decode ] && seeds=$root/tests/fuzz/corpus
+	dict=$root/tests/fuzz/fuzz_$name.dict
+	[ -f "$dict" ] || dict=$root/tests/fuzz/wire.dict
+	opts=
+	[ -f "$root/tests/fuzz/fuzz_$name.options" ] && opts=$(cat "$root/tests/fuzz/fuzz_$name.options")
+	work=$(mktemp -d "/tmp/fmipgw-fuzz-$name.XXXXXX")
+	mkdir -p "$work/corpus" "$work/artifacts"
+	[ -d "$seeds" ] && cp "$seeds"/* "$work/corpus/" 2>/dev/null || true
+	n0=$(ls "$work/corpus" | wc -l)
+
+	set +e
+	# shellcheck disable=SC2086 # $opts is a list of flags
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
+		"$build/tests/fuzz/fuzz_$name" "$work/corpus" \
+		-max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=4096 \
+		-dict="$dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1 $opts \
+		>"$work/log" 2>&1
+	rc=$?
+	set -e
+	execs=$(grep -ho 'stat::number_of_executed_units: [0-9]*' "$work/log" | awk '{print $2}' | tail -1)
+	eps=$(grep -ho 'stat::average_exec_per_sec: *[0-9]*' "$work/log" | awk '{print $2}' | tail -1)
+	cov=$(grep -ho 'cov: [0-9]*' "$work/log" | tail -1 | awk '{print $2}')
+	ft=$(grep -ho 'ft: [0-9]*' "$work/log" | tail -1 | awk '{print $2}')
+	n1=$(ls "$work/corpus" | wc -l)
+	findings=$(ls "$work/artifacts" | wc -l)
+	if [ "$findings" -eq 0 ] && { [ "$rc" -ne 0 ] || grep -q 'ERROR: \|runtime error:' "$work/log"; }; then
+		findings=1
+	fi
+	status=ok
+	[ "$findings" -eq 0 ] || status=FINDING
+	printf '%-24s %-7s execs %s  exec/s %s  cov %s  ft %s  corpus %s->%s  findings %s  %s s\n' \
+		"fuzz_$name" "$status" "${execs:-0}" "${eps:-0}" "${cov:-0}" "${ft:-0}" "$n0" "$n1" \
+		"$findings" "$secs"
+	if [ "$status" != ok ]; then
+		{
+			echo "fuzz_$name: libFuzzer exit $rc; artifacts in $work/artifacts:"
+			ls "$work/artifacts"
+			grep -h -A40 'ERROR: \|runtime error:' "$work/log" | head -60 || true
+			echo "fuzz_$name: replay with $build/tests/fuzz/fuzz_$name $work/artifacts/<file>"
+			echo "fuzz_$name: log $work/log"
+		} >&2
+		return 1
+	fi
+	if [ -n "${FUZZ_KEEP:-}" ]; then
+		echo "fuzz_$name: grown corpus kept in $work/corpus"
+	else
+		rm -rf "$work"
+	fi
+	return 0
+}
+
+fail=0
+for t in $targets; do
+	run "$t" || fail=1
+done
+exit $fail

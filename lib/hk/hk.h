@@ -158,7 +158,9 @@ struct hk_ar_state {
 	 * timestamp) of the last HK_SEEN_NONCES verified solicitations and, within
 	 * TIMESTAMP_DELTA (after that the timestamp window refuses it), refuses the same source
 	 * and nonce unless the timestamp is newer: a retransmission the MN signed again is
-	 * served, a copy is not.
+	 * served, a copy is not.  Both this ring and the §5.3.4.2 formulas are consulted before
+	 * the CGA check and the RSA verification (a copy costs no RSA work, out->send_work 0);
+	 * both are written only after the signature verified.
 	 */
 	struct hk_seen {
 		uint8_t src[16];
@@ -180,9 +182,11 @@ enum hk_key_op {
 };
 
 struct hk_ar_out {
-	int reason;	 /* enum hk_reason */
-	int send_reason; /* enum send_reason when reason == HK_R_SEND */
-	int cga_err;	 /* enum cga_err when send_reason == SEND_R_CGA */
+	int reason;	    /* enum hk_reason */
+	int send_reason;    /* enum send_reason when reason == HK_R_SEND */
+	int cga_err;	    /* enum cga_err when send_reason == SEND_R_CGA */
+	unsigned send_work; /* SEND_WORK_* bits: the costly SEND steps run (0: refused before
+			     * any CGA or RSA work, e.g. a stale or replayed solicitation) */
 	enum hk_key_op op;
 	struct hk_key key; /* INSERT / EXISTING: the key in the reply */
 	bool suppressed;   /* A19: a failure reply was due but rate-limited */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lib/hk, access-router role: RtSolPr → PrRtAdv with a Handover Key Reply (RFC 5269 §3.2,
- * §3.6, §5), the FBU checks that are not the MAC (§3.5, A4, A14, A21, A23) and the FBack.
+ * §3.6, §5).  The FBU checks and the FBack are in hk_fbu.c.
  */
 #include <string.h>
 
@@ -79,13 +79,6 @@ void hk_ar_cfg_defaults(struct hk_ar_cfg *cfg)
 	cfg->reply_on_failure = true;
 	cfg->failure_reply_rate = 10;
 	cfg->mtu = 1500;
-}
-
-void hk_fbu_policy_defaults(struct hk_fbu_policy *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->max_lifetime = 60;
-	p->lifetime_4s = false;
 }
 
 /* ---- the PrRtAdv ----------------------------------------------------------------------------- */
@@ -283,25 +276,40 @@ static bool failure_reply_allowed(const struct hk_ar_cfg *cfg, struct hk_ar_stat
 }
 
 /*
- * Whether this verified solicitation repeats one accepted within TIMESTAMP_DELTA: the same
- * source and nonce without a newer timestamp (see struct hk_ar_state).  Remembers it if not.
+ * The ring entry of the same source and nonce accepted within TIMESTAMP_DELTA, or NULL (see
+ * struct hk_ar_state).
  */
-static bool seen_before(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const uint8_t *src,
-			const struct send_verify_res *res, uint64_t now)
+static struct hk_seen *seen_find(const struct hk_ar_cfg *cfg, struct hk_ar_state *st,
+				 const uint8_t *src, const struct send_verify_res *res,
+				 uint64_t now)
 {
 	uint64_t sec = now >> 16;
 	size_t n =
 	    res->nonce_len > sizeof(st->seen[0].nonce) ? sizeof(st->seen[0].nonce) : res->nonce_len;
-	struct hk_seen *s = NULL;
 
-	for (unsigned i = 0; i < HK_SEEN_NONCES && s == NULL; i++) {
+	for (unsigned i = 0; i < HK_SEEN_NONCES; i++) {
 		struct hk_seen *e = &st->seen[i];
 		if (e->nonce_len == n && sec - e->at <= cfg->send->ts_delta &&
 		    memcmp(e->src, src, 16) == 0 && memcmp(e->nonce, res->nonce, n) == 0)
-			s = e;
+			return e;
 	}
-	if (s != NULL && !(res->has_timestamp && s->has_ts && res->timestamp > s->ts))
-		return true;
+	return NULL;
+}
+
+/* A copy of a solicitation in the ring: same source and nonce without a newer timestamp. */
+static bool seen_replay(const struct hk_seen *s, const struct send_verify_res *res)
+{
+	return s != NULL && !(res->has_timestamp && s->has_ts && res->timestamp > s->ts);
+}
+
+/* Remember a verified solicitation (after seen_replay said it is none). */
+static void seen_record(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const uint8_t *src,
+			const struct send_verify_res *res, uint64_t now)
+{
+	struct hk_seen *s = seen_find(cfg, st, src, res, now);
+	size_t n =
+	    res->nonce_len > sizeof(st->seen[0].nonce) ? sizeof(st->seen[0].nonce) : res->nonce_len;
+
 	if (s == NULL) {
 		s = &st->seen[st->seen_next];
 		st->seen_next = (st->seen_next + 1) % HK_SEEN_NONCES;
@@ -311,8 +319,22 @@ static bool seen_before(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, con
 	}
 	s->has_ts = res->has_timestamp;
 	s->ts = res->timestamp;
-	s->at = sec;
-	return false;
+	s->at = now >> 16;
+}
+
+/* send_verify's precheck: the exact-replay ring before any CGA or RSA work (item 6). */
+struct seen_ctx {
+	const struct hk_ar_cfg *cfg;
+	struct hk_ar_state *st;
+	const uint8_t *src;
+	uint64_t now;
+};
+
+static int seen_precheck(void *ctx, const struct send_verify_res *res)
+{
+	struct seen_ctx *c = ctx;
+	return seen_replay(seen_find(c->cfg, c->st, c->src, res, c->now), res) ? SEND_R_TS_REPLAY
+									       : SEND_R_OK;
 }
 
 /* A19: to a solicitation that failed validation, a signed reply with no Nonce and no
@@ -329,20 +351,103 @@ static int failure_reply(const struct hk_ar_cfg *cfg, struct hk_ar_state *st,
 	return reply_without_key(cfg, rp, now, out->reason, out);
 }
 
+/*
+ * A8: the key of this CGA and CGA public key (the record the store holds, if alive and for
+ * the same key), or a new one of AT `at`.  Fills out->key and out->op, *lifetime (what the
+ * reply announces).  HK_R_OK or a reason (nothing to commit then).
+ */
+static int key_for(const struct hk_ar_cfg *cfg, const struct hk_keystore *ks, const uint8_t *src,
+		   const struct send_verify_res *res, int at, uint64_t now, struct hk_ar_out *out,
+		   uint16_t *lifetime)
+{
+	struct hk_key *k = &out->key;
+	struct hk_key old = { 0 };
+	struct wire_opt_cga cga;
+	struct cga_info info;
+
+	if (wire_opt_cga_decode(&res->opts.cga, &cga) != WIRE_OK ||
+	    cga_verify(src, cga.params, cga.params_len, &info) != CGA_OK)
+		return HK_R_INTERNAL; /* send_verify just accepted it */
+	memcpy(k->cga, src, 16);
+	SHA1(info.pubkey, info.pubkey_len, k->pk_sha1);
+	/* a record past its lifetime is no key, whatever the store says (A13) */
+	if (ks && ks->find(ks->ctx, k->cga, &old) == 1 && old.issued + old.lifetime > (now >> 16) &&
+	    CRYPTO_memcmp(old.pk_sha1, k->pk_sha1, 20) == 0) {
+		/* MUST return the existing key, with its recorded AT and what is left of its
+		 * lifetime (it is discarded then, A13). */
+		uint64_t left = old.issued + old.lifetime - (now >> 16);
+		*k = old;
+		*lifetime = (uint16_t)(left > 0xffff ? 0xffff : left);
+		out->op = HK_KEY_EXISTING;
+		OPENSSL_cleanse(&old, sizeof(old));
+		return HK_R_OK;
+	}
+	OPENSSL_cleanse(&old, sizeof(old)); /* whatever the store handed over */
+	k->at = (uint8_t)at;
+	k->key_len = (uint8_t)hk_at_key_len(cfg->mac, (uint8_t)at);
+	/* A9: from a CSPRNG, only now that SEND verification succeeded (§5). */
+	if (RAND_priv_bytes(k->key, k->key_len) != 1) {
+		OPENSSL_cleanse(k, sizeof(*k));
+		return HK_R_RANDOM;
+	}
+	k->issued = now >> 16;
+	k->lifetime = cfg->hk_lifetime;
+	*lifetime = cfg->hk_lifetime;
+	out->op = HK_KEY_INSERT;
+	return HK_R_OK;
+}
+
+/* A verified solicitation: the reply with the Nonce and, if asked for, the key (A8-A10, A1). */
+static int provision(const struct hk_ar_cfg *cfg, const struct hk_keystore *ks,
+		     const struct wire_frame *f, const struct send_verify_res *res,
+		     struct reply_parts *rp, uint64_t now, struct hk_ar_out *out)
+{
+	struct wire_opt_hkreq hq;
+	uint8_t enc[512];
+	size_t enc_len = sizeof(enc);
+	EVP_PKEY *ek;
+	int at, r;
+
+	rp->nonce = res->nonce;
+	rp->nonce_len = res->nonce_len;
+	if (!res->opts.has_hkreq)
+		return reply_without_key(cfg, rp, now, HK_R_NO_HKREQ, out);
+	if (wire_opt_hkreq_decode(&res->opts.hkreq, &hq) != WIRE_OK ||
+	    (ek = enc_key_check(&hq, res->key_bits)) == NULL) {
+		/* A10: answered without a Handover Key Reply */
+		return reply_without_key(cfg, rp, now, HK_R_ENC_KEY, out);
+	}
+	if ((at = hk_at_resolve(cfg->mac, hq.at)) < 0) {
+		EVP_PKEY_free(ek);
+		return reply_without_key(cfg, rp, now, HK_R_NO_AT, out);
+	}
+	r = key_for(cfg, ks, f->ip.src, res, at, now, out, &rp->lifetime);
+	if (r == HK_R_OK)
+		r = encrypt_key(ek, out->key.key, out->key.key_len, enc, &enc_len);
+	EVP_PKEY_free(ek);
+	if (r == HK_R_OK) {
+		rp->at = out->key.at;
+		rp->enc = enc;
+		rp->enc_len = enc_len;
+		r = build_prrtadv(cfg, rp, now, out);
+	}
+	if (r != HK_R_OK) {
+		/* nothing was sent: nothing to commit */
+		OPENSSL_cleanse(&out->key, sizeof(out->key));
+		out->op = HK_KEY_NONE;
+		out->len = 0;
+		return out->reason = r;
+	}
+	return out->reason;
+}
+
 int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const struct hk_keystore *ks,
 		  const uint8_t *pkt, size_t len, uint64_t now, struct hk_ar_out *out)
 {
 	struct wire_frame f;
 	struct send_verify_req req;
 	struct send_verify_res res;
-	struct wire_opt_cga cga;
-	struct wire_opt_hkreq hq;
-	struct cga_info info;
 	struct reply_parts rp;
-	uint8_t enc[512];
-	size_t enc_len = sizeof(enc);
-	EVP_PKEY *ek;
-	int at, r;
 
 	out->reason = HK_R_OK;
 	out->send_reason = SEND_R_OK;
@@ -350,6 +455,7 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 	out->op = HK_KEY_NONE;
 	out->len = 0;
 	out->suppressed = false;
+	out->send_work = 0;
 	memset(&out->key, 0, sizeof(out->key));
 
 	if (wire_decode_frame(pkt, len, WIRE_LINK_RAW6, &f) != WIRE_OK)
@@ -359,15 +465,22 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 	if (f.nd.fmip.code != 0)
 		return out->reason = HK_R_MALFORMED; /* RFC 5568 §6.1.1: Code 0 */
 
-	/* RFC 5269 §3.2: validate with SEND first (A6, A7); no state before that (§5). */
+	/* RFC 5269 §3.2: validate with SEND first (A6, A7); no state before that (§5).  The
+	 * exact-replay ring (struct hk_ar_state) runs inside send_verify, after the timestamp
+	 * window and before the CGA check and the signature (cheap checks first). */
+	struct seen_ctx sc = { cfg, st, f.ip.src, now };
 	send_verify_req_from_frame(&req, &f);
 	req.role = SEND_SOLICITATION;
 	req.replay = st->replay;
 	req.now = now;
+	req.precheck = seen_precheck;
+	req.precheck_ctx = &sc;
 	memset(&res, 0, sizeof(res));
 	memset(&rp, 0, sizeof(rp));
 	rp.sol = &f;
-	if (send_verify(cfg->send, &req, &res) != SEND_R_OK) {
+	int vr = send_verify(cfg->send, &req, &res);
+	out->send_work = res.work;
+	if (vr != SEND_R_OK) {
 		out->reason = HK_R_SEND;
 		out->send_reason = res.reason;
 		out->cga_err = res.cga_err;
@@ -378,173 +491,6 @@ int hk_ar_rtsolpr(const struct hk_ar_cfg *cfg, struct hk_ar_state *st, const str
 		/* MUST NOT include a Handover Key Reply nor touch any key record */
 		return failure_reply(cfg, st, &rp, now, out);
 	}
-
-	/* An exact replay of a verified solicitation (see struct hk_ar_state). */
-	if (seen_before(cfg, st, f.ip.src, &res, now)) {
-		out->reason = HK_R_SEND;
-		out->send_reason = SEND_R_TS_REPLAY;
-		return failure_reply(cfg, st, &rp, now, out);
-	}
-
-	/* Verified: the answer echoes the Nonce. */
-	rp.nonce = res.nonce;
-	rp.nonce_len = res.nonce_len;
-	if (!res.opts.has_hkreq) {
-		return reply_without_key(cfg, &rp, now, HK_R_NO_HKREQ, out);
-	}
-	if (wire_opt_hkreq_decode(&res.opts.hkreq, &hq) != WIRE_OK ||
-	    (ek = enc_key_check(&hq, res.key_bits)) == NULL) {
-		/* A10: answered without a Handover Key Reply */
-		return reply_without_key(cfg, &rp, now, HK_R_ENC_KEY, out);
-	}
-	if ((at = hk_at_resolve(cfg->mac, hq.at)) < 0) {
-		EVP_PKEY_free(ek);
-		return reply_without_key(cfg, &rp, now, HK_R_NO_AT, out);
-	}
-
-	/* A8: the key of this CGA and CGA public key, or a new one. */
-	struct hk_key *k = &out->key;
-	if (wire_opt_cga_decode(&res.opts.cga, &cga) != WIRE_OK ||
-	    cga_verify(f.ip.src, cga.params, cga.params_len, &info) != CGA_OK) {
-		EVP_PKEY_free(ek);
-		return out->reason = HK_R_INTERNAL; /* send_verify just accepted it */
-	}
-	memcpy(k->cga, f.ip.src, 16);
-	SHA1(info.pubkey, info.pubkey_len, k->pk_sha1);
-	struct hk_key old = { 0 };
-	/* a record past its lifetime is no key, whatever the store says (A13) */
-	if (ks && ks->find(ks->ctx, k->cga, &old) == 1 && old.issued + old.lifetime > (now >> 16) &&
-	    CRYPTO_memcmp(old.pk_sha1, k->pk_sha1, 20) == 0) {
-		/* MUST return the existing key, with its recorded AT and what is left of its
-		 * lifetime (it is discarded then, A13). */
-		uint64_t left = old.issued + old.lifetime - (now >> 16);
-		*k = old;
-		rp.lifetime = (uint16_t)(left > 0xffff ? 0xffff : left);
-		out->op = HK_KEY_EXISTING;
-	} else {
-		k->at = (uint8_t)at;
-		k->key_len = (uint8_t)hk_at_key_len(cfg->mac, (uint8_t)at);
-		/* A9: from a CSPRNG, only now that SEND verification succeeded (§5). */
-		if (RAND_priv_bytes(k->key, k->key_len) != 1) {
-			EVP_PKEY_free(ek);
-			OPENSSL_cleanse(k, sizeof(*k));
-			OPENSSL_cleanse(&old, sizeof(old));
-			return out->reason = HK_R_RANDOM;
-		}
-		k->issued = now >> 16;
-		k->lifetime = cfg->hk_lifetime;
-		rp.lifetime = cfg->hk_lifetime;
-		out->op = HK_KEY_INSERT;
-	}
-	OPENSSL_cleanse(&old, sizeof(old)); /* whatever the store handed over */
-	r = encrypt_key(ek, k->key, k->key_len, enc, &enc_len);
-	EVP_PKEY_free(ek);
-	if (r == HK_R_OK) {
-		rp.at = k->at;
-		rp.enc = enc;
-		rp.enc_len = enc_len;
-		r = build_prrtadv(cfg, &rp, now, out);
-	}
-	if (r != HK_R_OK) {
-		/* nothing was sent: nothing to commit */
-		OPENSSL_cleanse(k, sizeof(*k));
-		out->op = HK_KEY_NONE;
-		out->len = 0;
-		return out->reason = r;
-	}
-	return out->reason;
-}
-
-/* ---- FBU and FBack -------------------------------------------------------------------------- */
-
-int hk_fbu_check(const struct hk_fbu_policy *p, const struct wire_frame *f, const uint8_t *key_cga,
-		 struct hk_fbu_info *info)
-{
-	const struct wire_mh *mh = &f->mh;
-	uint32_t lt;
-
-	memset(info, 0, sizeof(*info));
-	if (f->err != WIRE_OK || f->msg != WIRE_MSG_FBU)
-		return HK_R_NOT_FBU;
-	/* RFC 5269 §3.5 / A23: the key is named by the Home Address option. */
-	if (f->ip.hao == NULL)
-		return HK_R_NO_HAO;
-	if (key_cga && memcmp(f->ip.hao, key_cga, 16) != 0)
-		return HK_R_HAO_MISMATCH; /* A21 */
-	if ((mh->u.fbu.flags & (WIRE_FBU_FLAG_A | WIRE_FBU_FLAG_H)) !=
-	    (WIRE_FBU_FLAG_A | WIRE_FBU_FLAG_H))
-		return HK_R_FLAGS;
-	/* from the PAR's link the NCoA can only be in the Alternate CoA option */
-	if (memcmp(f->ip.src, f->ip.hao, 16) == 0 && mh->altcoa == NULL)
-		return HK_R_NO_ALTCOA;
-	memcpy(info->pcoa, f->ip.hao, 16);
-	memcpy(info->ncoa, mh->altcoa ? mh->altcoa : f->ip.src, 16); /* A2 */
-	memcpy(info->par, f->ip.dst, 16);			     /* A12 */
-	info->seq = mh->u.fbu.seq;
-	info->flags = mh->u.fbu.flags;
-	lt = mh->u.fbu.lifetime;
-	info->teardown = lt == 0; /* RFC 5568 §5.6 */
-	if (p->lifetime_4s)
-		lt *= 4; /* A4 */
-	info->lifetime = lt > p->max_lifetime ? p->max_lifetime : lt;
-	info->from_par_link = memcmp(f->ip.src, f->ip.hao, 16) == 0;
-	if (mh->mh_lla && mh->mh_lla_code == 2 && mh->mh_lla_len >= 6) {
-		info->has_mn_lla = true;
-		memcpy(info->mn_lla, mh->mh_lla + 3, 6);
-	}
-	return HK_R_OK;
-}
-
-int hk_badf_seal(struct mac_ctx *mctx, const struct mac_key *key, uint8_t *pkt, size_t len,
-		 size_t mh_off, size_t auth_off)
-{
-	static const uint8_t zero[MAC_TAG_MAX];
-	struct wire_frame f;
-	struct wire_mac_input in;
-	struct mac_job job;
-	uint8_t tag[MAC_TAG_MAX];
-
-	/* checksum first so that the packet decodes; the MAC input has it zeroed anyway */
-	if (wire_mh_seal(pkt, len, mh_off, auth_off, zero, key->tag_len) != WIRE_OK ||
-	    wire_decode_frame(pkt, len, WIRE_LINK_RAW6, &f) != WIRE_OK ||
-	    wire_mac_input(&f.ip, &f.mh, &in) != WIRE_OK)
-		return HK_R_INTERNAL;
-	mac_job_from_input(&job, key, &in);
-	job.tag = NULL;
-	job.tag_len = 0;
-	job.out = tag;
-	if (mac_generate_burst(mctx, &job, 1) != 1)
-		return HK_R_INTERNAL;
-	return wire_mh_seal(pkt, len, mh_off, auth_off, tag, key->tag_len) == WIRE_OK
-		   ? HK_R_OK
-		   : HK_R_INTERNAL;
-}
-
-int hk_fback_build(struct mac_ctx *mctx, const struct mac_key *key, const struct hk_fbu_policy *p,
-		   const struct hk_fbu_info *fbu, uint8_t status, const uint8_t *assigned_ncoa,
-		   uint8_t *pkt, size_t cap, size_t *len)
-{
-	struct wire_buf w = wire_buf_make(pkt, cap);
-	struct wire_fback_spec s = {
-		.src = fbu->par,
-		.dst = fbu->ncoa,
-		.status = status,
-		.seq = fbu->seq,
-		/* the granted lifetime, in the units the peer uses (A4), never rounded up */
-		.lifetime = (uint16_t)(p->lifetime_4s ? fbu->lifetime / 4 : fbu->lifetime),
-		/* status 1: "use NCoA supplied in alternate CoA", the one the NAR assigned */
-		.altcoa = status == 1 ? assigned_ncoa : NULL,
-		.auth_len = key->tag_len,
-	};
-	size_t mh_off, auth_off;
-	int r;
-
-	if (status == 1 && assigned_ncoa == NULL)
-		return HK_R_INTERNAL;
-	if (wire_build_fback(&w, &s, &mh_off, &auth_off) != WIRE_OK)
-		return HK_R_NOSPACE;
-	if ((r = hk_badf_seal(mctx, key, pkt, w.len, mh_off, auth_off)) != HK_R_OK)
-		return r;
-	*len = w.len;
-	return HK_R_OK;
+	seen_record(cfg, st, f.ip.src, &res, now);
+	return provision(cfg, ks, &f, &res, &rp, now, out);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* RFC 3971 signing, verification and the replay cache (PROTOCOL.md 2.1-2.4, A5-A7). */
+/* RFC 3971 signing and verification (PROTOCOL.md 2.1-2.4, A5-A7); the replay cache is in
+ * send_replay.c. */
 #include "send.h"
 
 #include <stdio.h>
@@ -8,7 +9,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
-#include <openssl/lhash.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
@@ -333,154 +333,6 @@ int send_sign_finish(struct wire_buf *w, const struct send_creds *c, size_t ip6_
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Replay cache                                                                                */
-/* ------------------------------------------------------------------------------------------ */
-
-struct send_peer {
-	uint8_t addr[16];
-	uint64_t rdlast, tslast; /* 48.16 */
-	unsigned sec;
-	bool used;
-};
-
-typedef struct send_peer SEND_PEER;
-DEFINE_LHASH_OF(SEND_PEER);
-
-static unsigned long peer_hash(const struct send_peer *p)
-{
-	uint32_t h = 2166136261u; /* FNV-1a over the address */
-
-	for (unsigned i = 0; i < 16; i++)
-		h = (h ^ p->addr[i]) * 16777619u;
-	return h;
-}
-
-static int peer_cmp(const struct send_peer *a, const struct send_peer *b)
-{
-	return memcmp(a->addr, b->addr, 16);
-}
-
-struct send_replay {
-	LHASH_OF(SEND_PEER) * h;
-	struct send_peer *slots;
-	unsigned n, used;
-	int64_t delta, fuzz; /* 48.16 */
-	uint32_t drift;	     /* permille */
-};
-
-struct send_replay *send_replay_new(const struct send_cfg *cfg)
-{
-	struct send_replay *r = calloc(1, sizeof(*r));
-
-	if (r == NULL)
-		return NULL;
-	r->n = cfg->cache_size ? cfg->cache_size : 1;
-	r->slots = calloc(r->n, sizeof(*r->slots));
-	r->h = lh_SEND_PEER_new(peer_hash, peer_cmp);
-	if (r->slots == NULL || r->h == NULL) {
-		send_replay_free(r);
-		return NULL;
-	}
-	r->delta = (int64_t)cfg->ts_delta << 16;
-	r->fuzz = (int64_t)cfg->ts_fuzz << 16;
-	r->drift = cfg->ts_drift_permille;
-	return r;
-}
-
-void send_replay_free(struct send_replay *r)
-{
-	if (r == NULL)
-		return;
-	lh_SEND_PEER_free(r->h);
-	free(r->slots);
-	free(r);
-}
-
-size_t send_replay_count(const struct send_replay *r)
-{
-	return r->used;
-}
-
-static bool peer_stale(const struct send_replay *r, const struct send_peer *p, uint64_t now)
-{
-	return (int64_t)(now - p->rdlast) >= r->delta;
-}
-
-static void peer_drop(struct send_replay *r, struct send_peer *p)
-{
-	(void)lh_SEND_PEER_delete(r->h, p);
-	p->used = false;
-	r->used--;
-}
-
-/* A slot for a new peer of the given Sec, or NULL (cache full of live, not-lower-Sec peers). */
-static struct send_peer *peer_slot(struct send_replay *r, unsigned sec, uint64_t now)
-{
-	struct send_peer *victim = NULL;
-
-	for (unsigned i = 0; i < r->n; i++) {
-		struct send_peer *p = &r->slots[i];
-		if (!p->used)
-			return p;
-		if (peer_stale(r, p, now)) {
-			peer_drop(r, p);
-			return p;
-		}
-		if (p->sec < sec && (victim == NULL || p->sec < victim->sec ||
-				     (p->sec == victim->sec && p->rdlast < victim->rdlast)))
-			victim = p;
-	}
-	if (victim != NULL)
-		peer_drop(r, victim);
-	return victim;
-}
-
-int send_replay_check(struct send_replay *r, const uint8_t peer[16], unsigned sec, uint64_t ts,
-		      uint64_t now)
-{
-	struct send_peer key, *p;
-
-	memcpy(key.addr, peer, 16);
-	p = lh_SEND_PEER_retrieve(r->h, &key);
-	if (p != NULL && peer_stale(r, p, now)) {
-		peer_drop(r, p);
-		p = NULL;
-	}
-	if (p == NULL) {
-		/* New peer: -Delta < RDnew - TSnew < +Delta. */
-		__int128 d = (__int128)now - (__int128)ts;
-		if (!(d > -(__int128)r->delta && d < (__int128)r->delta))
-			return SEND_R_TS_WINDOW;
-		if ((p = peer_slot(r, sec, now)) == NULL)
-			return SEND_R_CACHE_FULL;
-		memcpy(p->addr, peer, 16);
-		p->rdlast = now;
-		p->tslast = ts;
-		p->sec = sec;
-		p->used = true;
-		r->used++;
-		(void)lh_SEND_PEER_insert(r->h, p);
-		return SEND_R_OK;
-	}
-	/*
-	 * Known peer: TSnew + fuzz > TSlast + (RDnew - RDlast) * (1 - drift) - fuzz, multiplied
-	 * by 1000 so that drift in permille is exact.
-	 */
-	__int128 lhs = ((__int128)ts + r->fuzz) * 1000;
-	__int128 rhs = ((__int128)p->tslast - r->fuzz) * 1000 +
-		       ((__int128)now - (__int128)p->rdlast) * (1000 - (__int128)r->drift);
-	if (!(lhs > rhs))
-		return SEND_R_TS_REPLAY;
-	if (ts > p->tslast) {
-		p->tslast = ts;
-		p->rdlast = now;
-	}
-	if (sec > p->sec)
-		p->sec = sec;
-	return SEND_R_OK;
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* Verification                                                                                */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -520,19 +372,14 @@ static int sig_verify(EVP_PKEY *key, const struct wire_seg *seg, unsigned n, con
 	return ok ? SEND_R_OK : SEND_R_SIG;
 }
 
-static int verify_inner(const struct send_cfg *cfg, const struct send_verify_req *req,
-			struct send_verify_res *res, EVP_PKEY **keyp)
+/* Hop Limit, the option walk, the Timestamp and Nonce decoders and the presence rules. */
+static int verify_options(const struct send_cfg *cfg, const struct send_verify_req *req,
+			  struct send_verify_res *res, struct wire_opt_rsasig *rs)
 {
 	struct wire_icmp6 icmp = { req->icmp, req->icmp_len, 0, 0, 0 };
 	struct wire_send_opts *o = &res->opts;
-	struct wire_opt_cga cga;
-	struct wire_opt_rsasig rs;
 	struct wire_opt_timestamp ts;
 	struct wire_opt_nonce nonce;
-	struct wire_send_tbs tbs;
-	struct cga_info info;
-	EVP_PKEY *key = NULL;
-	int bits, r;
 
 	if (req->icmp_len < 4 || req->opts_off > req->icmp_len)
 		return SEND_R_MALFORMED;
@@ -572,49 +419,88 @@ static int verify_inner(const struct send_cfg *cfg, const struct send_verify_req
 		return SEND_R_NO_TIMESTAMP;
 	if (!o->has_cga && req->certified == NULL)
 		return SEND_R_NO_CGA;
-	if (wire_opt_rsasig_decode(&o->rsasig, &rs) != WIRE_OK)
+	if (wire_opt_rsasig_decode(&o->rsasig, rs) != WIRE_OK)
 		return SEND_R_MALFORMED;
+	return SEND_R_OK;
+}
 
-	/* CGA before the expensive signature (§5.1.2). */
-	if (o->has_cga) {
-		if (wire_opt_cga_decode(&o->cga, &cga) != WIRE_OK)
-			return SEND_R_MALFORMED;
-		r = cga_verify(req->claimed ? req->claimed : req->src, cga.params, cga.params_len,
-			       &info);
-		if (r != CGA_OK && !(req->no_cga_check && r != CGA_E_PARAMS)) {
-			res->cga_err = r;
-			return SEND_R_CGA;
-		}
-		res->cga_err = r;
-		res->sec = info.sec;
-		if (cga_key_hash(info.pubkey, info.pubkey_len, res->key_hash) != CGA_OK)
-			return SEND_R_INTERNAL;
-		/* Key Hash must name the CGA key (two different keys: discard, §5.1.2). */
-		if (CRYPTO_memcmp(res->key_hash, rs.key_hash, 16) != 0)
-			return SEND_R_KEY_HASH;
-		if ((key = cga_pubkey_parse(info.pubkey, info.pubkey_len, NULL)) == NULL)
-			return SEND_R_KEY;
-		if (req->certified != NULL && EVP_PKEY_eq(key, req->certified) != 1) {
-			EVP_PKEY_free(key);
-			return SEND_R_NOT_CERTIFIED;
-		}
-	} else {
+/*
+ * The signer's key: from the CGA option (verified against claimed/src, §5.1.2: before the
+ * expensive signature) or the certified key; its Key Hash must be the option's.
+ */
+static int verify_key(const struct send_verify_req *req, struct send_verify_res *res,
+		      const struct wire_opt_rsasig *rs, EVP_PKEY **keyp)
+{
+	const struct wire_send_opts *o = &res->opts;
+	struct wire_opt_cga cga;
+	struct cga_info info;
+	EVP_PKEY *key;
+	int r;
+
+	if (!o->has_cga) {
 		uint8_t der[2048];
 		size_t n = cga_pubkey_der(req->certified, der, sizeof(der));
 
 		if (n == 0 || cga_key_hash(der, n, res->key_hash) != CGA_OK)
 			return SEND_R_KEY;
-		if (CRYPTO_memcmp(res->key_hash, rs.key_hash, 16) != 0)
+		if (CRYPTO_memcmp(res->key_hash, rs->key_hash, 16) != 0)
 			return SEND_R_KEY_HASH;
 		if (EVP_PKEY_get_base_id(req->certified) != EVP_PKEY_RSA ||
 		    !EVP_PKEY_up_ref(req->certified))
 			return SEND_R_KEY;
-		key = req->certified;
+		*keyp = req->certified;
+		return SEND_R_OK;
+	}
+	if (wire_opt_cga_decode(&o->cga, &cga) != WIRE_OK)
+		return SEND_R_MALFORMED;
+	res->work |= SEND_WORK_CGA;
+	r = cga_verify(req->claimed ? req->claimed : req->src, cga.params, cga.params_len, &info);
+	res->cga_err = r;
+	if (r != CGA_OK && !(req->no_cga_check && r != CGA_E_PARAMS))
+		return SEND_R_CGA;
+	res->sec = info.sec;
+	if (cga_key_hash(info.pubkey, info.pubkey_len, res->key_hash) != CGA_OK)
+		return SEND_R_INTERNAL;
+	/* Key Hash must name the CGA key (two different keys: discard, §5.1.2). */
+	if (CRYPTO_memcmp(res->key_hash, rs->key_hash, 16) != 0)
+		return SEND_R_KEY_HASH;
+	res->work |= SEND_WORK_KEY;
+	if ((key = cga_pubkey_parse(info.pubkey, info.pubkey_len, NULL)) == NULL)
+		return SEND_R_KEY;
+	if (req->certified != NULL && EVP_PKEY_eq(key, req->certified) != 1) {
+		EVP_PKEY_free(key);
+		return SEND_R_NOT_CERTIFIED;
 	}
 	*keyp = key;
+	return SEND_R_OK;
+}
+
+static int verify_inner(const struct send_cfg *cfg, const struct send_verify_req *req,
+			struct send_verify_res *res, EVP_PKEY **keyp)
+{
+	const struct wire_send_opts *o = &res->opts;
+	struct wire_opt_rsasig rs;
+	struct wire_send_tbs tbs;
+	int bits, r;
+
+	if ((r = verify_options(cfg, req, res, &rs)) != SEND_R_OK)
+		return r;
+	/*
+	 * Cheap checks first (issue 13 item 6): the §5.3.4.2 verdict on the cache as it is and
+	 * the caller's precheck refuse a stale or replayed message before any CGA or RSA work.
+	 * Nothing is written here; the cache is updated after the signature verified.
+	 */
+	if (req->replay != NULL && o->has_timestamp &&
+	    (r = send_replay_peek(req->replay, req->src, res->timestamp, req->now)) != SEND_R_OK)
+		return r;
+	if (req->precheck != NULL && (r = req->precheck(req->precheck_ctx, res)) != SEND_R_OK)
+		return r;
+
+	if ((r = verify_key(req, res, &rs, keyp)) != SEND_R_OK)
+		return r;
 
 	/* §5.1.3 minbits and a maximum. */
-	bits = EVP_PKEY_get_bits(key);
+	bits = EVP_PKEY_get_bits(*keyp);
 	res->key_bits = bits > 0 ? (unsigned)bits : 0;
 	if (bits < (int)cfg->min_bits)
 		return SEND_R_KEY_TOO_SMALL;
@@ -622,12 +508,13 @@ static int verify_inner(const struct send_cfg *cfg, const struct send_verify_req
 		return SEND_R_KEY_TOO_LARGE;
 
 	/* A5: signature length = modulus length; the rest of the option is padding. */
-	size_t sig_len = (size_t)EVP_PKEY_get_size(key);
+	size_t sig_len = (size_t)EVP_PKEY_get_size(*keyp);
 	if (rs.sig_room < sig_len)
 		return SEND_R_SIG_SHORT;
 	if (wire_send_tbs(req->src, req->dst, req->icmp, o->sig_off, &tbs) != WIRE_OK)
 		return SEND_R_MALFORMED;
-	if ((r = sig_verify(key, tbs.seg, 2, rs.sig, sig_len)) != SEND_R_OK)
+	res->work |= SEND_WORK_SIG;
+	if ((r = sig_verify(*keyp, tbs.seg, 2, rs.sig, sig_len)) != SEND_R_OK)
 		return r;
 
 	/* Nonce (§5.3.4.1): advertisements echo our solicitation's nonce or are unsolicited. */
@@ -647,11 +534,11 @@ int send_verify(const struct send_cfg *cfg, const struct send_verify_req *req,
 		struct send_verify_res *res)
 {
 	EVP_PKEY *key = NULL;
-	bool keep = res->keep_key;
 
+	/* res is output only: the key is kept when the request asks (req->keep_key) */
 	memset(res, 0, sizeof(*res));
 	res->reason = verify_inner(cfg, req, res, &key);
-	if (keep && res->reason == SEND_R_OK)
+	if (req->keep_key && res->reason == SEND_R_OK)
 		res->key = key;
 	else
 		EVP_PKEY_free(key);

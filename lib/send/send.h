@@ -207,6 +207,16 @@ void send_replay_free(struct send_replay *r);
  */
 int send_replay_check(struct send_replay *r, const uint8_t peer[16], unsigned sec, uint64_t ts,
 		      uint64_t now);
+/*
+ * The verdict send_replay_check() would give for (peer, ts, now) on the cache as it is —
+ * SEND_R_OK, SEND_R_TS_WINDOW or SEND_R_TS_REPLAY — without creating, updating or dropping any
+ * entry (CACHE_FULL is not predicted: it depends on the verified Sec).  send_verify() runs it
+ * before the CGA check and the signature, so that a stale or replayed message costs no RSA
+ * work; the cache is still written only by send_replay_check() after the signature verified
+ * (RFC 3971 §5.3.4.2).
+ */
+int send_replay_peek(const struct send_replay *r, const uint8_t peer[16], uint64_t ts,
+		     uint64_t now);
 size_t send_replay_count(const struct send_replay *r);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -217,6 +227,8 @@ enum send_role {
 	SEND_SOLICITATION = 0, /* RtSolPr (A7: like an RS): nonce mandatory */
 	SEND_ADVERTISEMENT,    /* PrRtAdv (A7: like a solicited RA) */
 };
+
+struct send_verify_res;
 
 struct send_verify_req {
 	const uint8_t *src, *dst; /* IPv6 addresses (16 octets each) */
@@ -233,6 +245,23 @@ struct send_verify_req {
 	bool no_cga_check;	    /* diagnostics only (fmipctl): take the key from the CGA option
 				     * without verifying the address, to report the signature on its own */
 	uint64_t now;		    /* RDnew for the replay check (48.16) */
+	bool keep_key;		    /* keep the verified signer's key in res->key */
+	/*
+	 * Optional: the caller's own cheap refusal, run after the presence rules and the
+	 * timestamp window, before any CGA or RSA work (lib/hk's exact-replay ring).  It sees
+	 * res->nonce, res->has_timestamp, res->timestamp and res->opts; the message is not
+	 * verified yet, so it must not change state.  Returns SEND_R_OK to go on, or the reason
+	 * to refuse the message with.
+	 */
+	int (*precheck)(void *ctx, const struct send_verify_res *res);
+	void *precheck_ctx;
+};
+
+/* send_verify_res.work: which costly steps a call ran (a refusal before them ran none). */
+enum {
+	SEND_WORK_CGA = 1, /* RFC 3972 §5 verification (SHA-1 over the parameters) */
+	SEND_WORK_KEY = 2, /* public key parse */
+	SEND_WORK_SIG = 4, /* RSA signature verification */
 };
 
 struct send_verify_res {
@@ -247,16 +276,20 @@ struct send_verify_res {
 	size_t nonce_len;
 	bool solicited; /* advertisement whose nonce matched expect_nonce */
 	struct wire_send_opts opts;
-	EVP_PKEY *key; /* the verified signer, if keep_key was set (caller frees) */
-	bool keep_key; /* in: keep the parsed key in res->key */
+	EVP_PKEY *key; /* the verified signer, if req->keep_key was set (caller frees) */
+	unsigned work; /* SEND_WORK_* bits */
 };
 
 /*
  * Verify one SEND-protected message.  Order (cheap checks first, RFC 3971 §5.1.2, §5.2.2,
  * §5.3.4, A6, A7): Hop Limit; option walk (options after the first RSA Signature ignored);
- * presence rules; CGA (RFC 3972 §5) against claimed/src; key parse and size; Key Hash; the
- * certified key; signature over the A5 octets; nonce; timestamp window and replay cache.
- * Returns res->reason.
+ * presence rules; the timestamp window and replay formulas read-only (send_replay_peek) and
+ * req->precheck; CGA (RFC 3972 §5) against claimed/src; key parse and size; Key Hash; the
+ * certified key; signature over the A5 octets; nonce; then the replay cache is updated
+ * (send_replay_check: only a message whose signature verified writes it).  A stale or
+ * replayed message is refused with the same reason as after the signature (TS_WINDOW,
+ * TS_REPLAY) but with res->work == 0.  res is output only (send_verify zeroes it first: it
+ * need not be initialised).  Returns res->reason.
  */
 int send_verify(const struct send_cfg *cfg, const struct send_verify_req *req,
 		struct send_verify_res *res);

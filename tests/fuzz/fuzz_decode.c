@@ -16,32 +16,9 @@
 
 #include "describe.h"
 #include "fuzz.h"
+#include "fz.h"
+#include "fz_describe.h"
 #include "wire.h"
-
-struct out {
-	size_t n;
-	size_t newlines;
-	bool json;
-};
-
-static void sink(void *ctx, const char *s, size_t n)
-{
-	struct out *o = ctx;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\n')
-			o->newlines++;
-		else if (o->json && (c < 0x20 || c >= 0x7f))
-			abort(); /* JSON output must be escaped ASCII */
-	}
-	o->n += n;
-}
-
-static void in_input(const uint8_t *p, size_t n, const uint8_t *data, size_t size)
-{
-	if (n && (p < data || p + n > data + size))
-		abort();
-}
 
 /* A hook user, as `--verify` / `--hk` will be: writes one key per frame. */
 static void annotate(const struct fmipctl_frame *f, struct jw *w, void *ctx)
@@ -66,10 +43,10 @@ static void oracles(const struct fmipctl_frame *f, const uint8_t *data, size_t s
 		uint32_t total = 0;
 		for (unsigned i = 0; i < in.n; i++) {
 			if (i != 3) /* segment 3 is the zeroed checksum, a constant */
-				in_input(in.seg[i].p, in.seg[i].len, data, size);
+				fz_inside(in.seg[i].p, in.seg[i].len, data, size);
 			total += in.seg[i].len;
 		}
-		in_input(in.auth, in.auth_len, data, size);
+		fz_inside(in.auth, in.auth_len, data, size);
 		if (total != in.total ||
 		    wire_segs_copy(in.seg, in.n, scratch, sizeof(scratch)) != total)
 			abort();
@@ -85,7 +62,7 @@ static void oracles(const struct fmipctl_frame *f, const uint8_t *data, size_t s
 				abort();
 			if (wire_send_tbs(wf->ip.src, wf->ip.dst, wf->icmp.p, s.sig_off, &tbs) ==
 			    WIRE_OK) {
-				in_input(tbs.seg[1].p, tbs.seg[1].len, data, size);
+				fz_inside(tbs.seg[1].p, tbs.seg[1].len, data, size);
 				if (wire_segs_copy(tbs.seg, 2, scratch, sizeof(scratch)) !=
 				    (size_t)tbs.seg[0].len + tbs.seg[1].len)
 					abort();
@@ -97,61 +74,18 @@ static void oracles(const struct fmipctl_frame *f, const uint8_t *data, size_t s
 /*
  * Mutated frames nearly always have a wrong ICMPv6/MH checksum, and wire_decode_frame() does
  * not decode an ICMPv6 message body past a bad checksum.  So each input is also decoded once
- * with its checksum set right (computed with lib/wire's own wire_l4_csum on a copy), which
- * lets mutations reach the message decoders and wire_send_* / wire_mac_input on "valid"
+ * with its checksum set right (fz_fix_csum, with lib/wire's own wire_l4_csum, on a copy),
+ * which lets mutations reach the message decoders and wire_send_* / wire_mac_input on "valid"
  * frames.
  */
-static void fix_csum(uint8_t *buf, size_t len, enum wire_link link)
-{
-	struct wire_eth eth;
-	struct wire_ip6 ip;
-	size_t l2 = 0;
-
-	if (link == WIRE_LINK_ETH) {
-		if (wire_eth_decode(buf, len, &eth) != WIRE_OK)
-			return;
-		l2 = eth.hdr_len;
-	}
-	if (wire_ip6_decode(buf + l2, len - l2, &ip) != WIRE_OK || !ip.l4)
-		return;
-	size_t off = (size_t)(ip.l4 - buf);
-	if (ip.proto == WIRE_NH_ICMPV6 && ip.l4_len >= 4) {
-		uint16_t c = wire_l4_csum(ip.src, ip.dst, WIRE_NH_ICMPV6, ip.l4, ip.l4_len, 2);
-		buf[off + 2] = (uint8_t)(c >> 8);
-		buf[off + 3] = (uint8_t)c;
-	} else if (ip.proto == WIRE_NH_MH && ip.l4_len >= 6) {
-		/* A16: over the MH length the header claims, if it fits */
-		size_t mh_len = 8 * ((size_t)ip.l4[1] + 1);
-		if (mh_len > ip.l4_len)
-			return;
-		uint16_t c =
-		    wire_l4_csum(ip.hao ? ip.hao : ip.src, ip.dst, WIRE_NH_MH, ip.l4, mh_len, 4);
-		buf[off + 4] = (uint8_t)(c >> 8);
-		buf[off + 5] = (uint8_t)c;
-	}
-}
-
 static void one(const uint8_t *data, size_t size, enum describe_link link)
 {
 	const struct describe_annotator ann[] = { { "fuzz", annotate, NULL } };
 	struct fmipctl_frame f;
 
-	memset(&f, 0, sizeof(f));
-	f.no = 1;
-	f.data = data;
-	f.len = size;
-	f.orig_len = size;
-	f.link = link;
-	describe_decode(&f);
+	fz_decode(&f, data, size, link);
 	oracles(&f, data, size);
-	for (int json = 1; json >= 0; json--) {
-		struct out o = { 0, 0, json };
-		struct jw w;
-		jw_init(&w, json, sink, &o);
-		describe_frame(&w, &f, ann, 1);
-		if (w.err || w.depth || o.newlines != 1)
-			abort();
-	}
+	fz_render(&f, ann, 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -173,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		memcpy(copy, data, size);
 		enum wire_link wl = (data[0] >> 4) == 6 ? WIRE_LINK_RAW6 : WIRE_LINK_ETH;
-		fix_csum(copy, size, wl);
+		fz_fix_csum(copy, size, wl);
 		one(copy, size, wl == WIRE_LINK_ETH ? DESCRIBE_LINK_ETH : DESCRIBE_LINK_RAW6);
 		free(copy);
 	}

@@ -164,7 +164,7 @@ static void test_verify_prrtadv(void **state)
 	req.expect_nonce_len = sizeof(ref_nonce);
 	/* signed by the router's certified key (ar1), not by another key */
 	req.certified = ar;
-	res.keep_key = true;
+	req.keep_key = true;
 	assert_int_equal(send_verify(&cfg, &req, &res), SEND_R_OK);
 	assert_non_null(res.key);
 	assert_int_equal(EVP_PKEY_eq(res.key, ar), 1);
