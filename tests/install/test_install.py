@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -227,6 +228,11 @@ def unit_settings(unitdir, rewrite=None):
               s["PrivateTmp"] == ["yes"],
               "%s: no capability, no new privileges, memlock unlimited, read-only system, "
               "restart on failure" % name)
+        check(not ({"DevicePolicy", "DeviceAllow"} & set(s)) and
+              s.get("PrivateDevices", ["no"]) == ["no"] and
+              s.get("ProtectClock", ["no"]) == ["no"],
+              "%s: no device restriction (the vfio group devices appear after the start; "
+              "ProtectClock= would imply DeviceAllow=)" % name)
         check("--file-prefix %s " % pfx in start and s["RuntimeDirectory"] == ["dpdk/" + pfx]
               and s["ExecReload"][-1] == "/bin/kill -HUP $MAINPID" and
               any(c.startswith("+") and "bind-nics -- $FMIPGW_EAL_ARGS" in c
@@ -276,6 +282,8 @@ def t_units(build, gw, ctl, src):
 
 
 def main():
+    # meson's timeout sends SIGTERM: leave through the finally blocks (purge, temp trees)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "deb":
         import test_deb
