@@ -111,8 +111,17 @@ def check_installed_man():
     for page in (["8", "fmipgw"], ["8", "fmipctl"], ["5", "fmipgw.conf"]):
         w = subprocess.run(["man", "--warnings"] + page, capture_output=True, text=True,
                            env=env)
-        check(w.returncode == 0 and w.stderr == "", "`man --warnings %s` renders cleanly %r"
-              % (" ".join(page), w.stderr[:200]))
+        check(w.returncode == 0 and w.stderr == "", "`man --warnings %s` renders cleanly"
+              % " ".join(page), w.stderr)
+        # every installed file a page names exists (not the INSTANCE placeholders, not the
+        # credentials the operator makes in /etc/fmipgw)
+        named = set(re.findall(r"(/(?:usr|lib|etc)/[\w./@-]*[\w@])", re.sub(".\b", "",
+                                                                         w.stdout)))
+        absent = sorted(p for p in named if not os.path.exists(p) and
+                        not re.search(r"[A-Z]", p) and
+                        not (p.startswith("/etc/fmipgw/") and p != "/etc/fmipgw/fmipgw.conf"))
+        check(named and not absent, "the %d paths `man %s` names exist (absent: %s)"
+              % (len(named), " ".join(page), absent))
 
 
 def check_installed_run(prepare_default):
