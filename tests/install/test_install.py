@@ -66,20 +66,22 @@ def tree(dest):
     return out
 
 
-def expected_files(d, src):
+def expected_files(d, src, exes):
+    """Every app with install : true in bindir (fmip-mn too, once it says so), the rest by
+    name."""
     doc = os.path.join(d["datadir"], "doc/fmipgw")
-    exp = {os.path.join(d["bindir"], "fmipgw"): "755",
-           os.path.join(d["bindir"], "fmipctl"): "755",
-           os.path.join(d["sysconfdir"], "fmipgw/fmipgw.conf"): "644",
-           os.path.join(d["sysconfdir"], "default/fmipgw"): "644",
-           os.path.join(d["datadir"], "fmipgw/make-credentials.sh"): "755",
-           os.path.join(d["libexecdir"], "fmipgw/fmipgw-prepare"): "755",
-           os.path.join(doc, "README.md"): "644",
-           os.path.join(doc, "examples/fmipgw.conf"): "644",
-           os.path.join(doc, "examples/instance.env"): "644",
-           os.path.join(d["mandir"], "man8/fmipgw.8"): "644",
-           os.path.join(d["mandir"], "man8/fmipctl.8"): "644",
-           os.path.join(d["mandir"], "man5/fmipgw.conf.5"): "644"}
+    exp = {os.path.join(d["bindir"], e): "755" for e in exes}
+    exp.update({
+        os.path.join(d["sysconfdir"], "fmipgw/fmipgw.conf"): "644",
+        os.path.join(d["sysconfdir"], "default/fmipgw"): "644",
+        os.path.join(d["datadir"], "fmipgw/make-credentials.sh"): "755",
+        os.path.join(d["libexecdir"], "fmipgw/fmipgw-prepare"): "755",
+        os.path.join(doc, "README.md"): "644",
+        os.path.join(doc, "examples/fmipgw.conf"): "644",
+        os.path.join(doc, "examples/instance.env"): "644",
+        os.path.join(d["mandir"], "man8/fmipgw.8"): "644",
+        os.path.join(d["mandir"], "man8/fmipctl.8"): "644",
+        os.path.join(d["mandir"], "man5/fmipgw.conf.5"): "644"})
     for md in glob.glob(os.path.join(src, "docs", "*.md")):
         exp[os.path.join(doc, os.path.basename(md))] = "644"
     for u in ("fmipgw.service", "fmipgw@.service", "fmipgw-hugepages.service"):
@@ -99,13 +101,15 @@ def t_files(build, src):
     tmp = tempfile.mkdtemp(prefix="fmipgw-inst-")
     try:
         destdir_install(build, tmp)
-        got, exp = tree(tmp), expected_files(d, src)
+        exes = installed_executables(build)
+        check({"fmipgw", "fmipctl"} <= set(exes), "fmipgw and fmipctl are installed targets %s"
+              % exes)
+        got, exp = tree(tmp), expected_files(d, src, exes)
         check(got == exp, "installed files and modes are exactly the expected %d (missing %s, "
               "extra %s, wrong mode %s)" % (len(exp), sorted(set(exp) - set(got)),
                                             sorted(set(got) - set(exp)),
                                             sorted(k for k in exp if k in got and
                                                    got[k] != exp[k])))
-        exes = installed_executables(build)
         check(sorted(exes) == sorted(os.path.basename(p) for p in got
                                      if p.startswith(d["bindir"] + "/")),
               "every executable target with install : true lands in bindir %s: %s" %
