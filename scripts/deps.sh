@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install every Debian 12 package fmipgw needs to build, test, fuzz and run its demo.
+# Install every Debian 12 package fmipgw needs to build, test, fuzz, package (debian/) and run
+# its demo.
 # Idempotent: when everything is present it installs nothing and does not touch apt.
 # Needs no hugepages (see scripts/hugepages.sh for that, optional).
 set -euo pipefail
@@ -17,6 +18,12 @@ PKGS=(
   tshark
   python3 python3-scapy python3-cryptography
   iproute2 procps valgrind gnuplot-nox
+  debhelper
+  dpkg-dev
+  fakeroot
+  systemd
+  man-db
+  groff-base
 )
 
 missing=()
