@@ -61,9 +61,9 @@ static void process_burst(struct gw_worker *w, uint16_t n, uint64_t tsc)
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		/* an FBU to a PAR address in the fast shape: the FBU stage takes it */
 		if (w->fbu.fast && dp_fbu_fast(w, m, tsc))
-			continue; /* an FBU to a PAR address in the fast shape: the FBU stage has it
-				   */
+			continue;
 		e = wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
 				      WIRE_LINK_ETH, f);
 		if (e == WIRE_E_NOT_IPV6 && f->msg == WIRE_MSG_NOT_IPV6 &&
