@@ -131,9 +131,8 @@ static void fbu_verify(struct gw_worker *w, uint64_t now_s)
 			fbu_drop(w, p->m, v);
 			continue;
 		}
-		if (fb->ip[i].start != NULL)
-			wire_mac_inplace_restore(
-			    &fb->ip[i]); /* as received, for the control plane */
+		if (fb->ip[i].start != NULL) /* as received, for the control plane */
+			wire_mac_inplace_restore(&fb->ip[i]);
 		if (dp_to_ctrl(w, w->ring, p->m, GW_EV_FBU, p->tsc))
 			fbu_count(w, DP_FBU_ACCEPT);
 		else
