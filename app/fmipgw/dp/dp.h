@@ -54,9 +54,11 @@ struct dp_fbu_pkt {
  * each batch's keys, its packets; the in-place MAC inputs of the batch being verified. */
 struct dp_fbu_burst {
 	struct keytab_pipe pipe;
-	struct keytab_batch *fill;		       /* the batch collect adds to */
-	bool fast;				       /* [fbu] fast_decode */
-	uint8_t of_slot[MAC_BURST_MAX];		       /* MAC burst slot -> batch entry */
+	struct keytab_batch *fill;	/* the batch collect adds to */
+	bool fast;			/* [fbu] fast_decode */
+	uint8_t of_slot[MAC_BURST_MAX]; /* MAC burst slot -> batch entry */
+	unsigned n_drop;
+	struct rte_mbuf *drop[KEYTAB_BATCH_MAX]; /* dropped during a verification: one bulk free */
 	struct dp_fbu_pkt pkt[2][KEYTAB_BATCH_MAX];    /* [batch][entry] */
 	struct wire_mac_input in[2][KEYTAB_BATCH_MAX]; /* full decodes' segments (A2) */
 	struct wire_mac_inplace ip[KEYTAB_BATCH_MAX];  /* start NULL: not in place */

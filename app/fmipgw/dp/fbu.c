@@ -59,6 +59,13 @@ static inline void fbu_drop(struct gw_worker *w, struct rte_mbuf *m, enum dp_fbu
 	rte_pktmbuf_free(m);
 }
 
+/* A drop of the batch being verified: freed with the others at its end (one bulk free). */
+static inline void fbu_drop_later(struct gw_worker *w, struct rte_mbuf *m, enum dp_fbu_verdict v)
+{
+	fbu_count(w, v);
+	w->fbu.drop[w->fbu.n_drop++] = m;
+}
+
 void dp_fbu_init(struct gw_worker *w)
 {
 	struct dp_fbu_burst *fb = &w->fbu;
@@ -82,7 +89,7 @@ static int fbu_mac_add(struct gw_worker *w, const struct keytab_batch *r, unsign
 	int slot = -1;
 
 	if (v != DP_FBU_GO) {
-		fbu_drop(w, p->m, v);
+		fbu_drop_later(w, p->m, v);
 		return -1;
 	}
 	f = rte_pktmbuf_mtod(p->m, uint8_t *);
@@ -97,7 +104,7 @@ static int fbu_mac_add(struct gw_worker *w, const struct keytab_batch *r, unsign
 			slot = mac_burst_add_segs(w->mctx, &rec->mac, r->at[i], &fb->in[bi][i]);
 	}
 	if (slot < 0) /* cannot happen: a batch fits in one MAC burst */
-		fbu_drop(w, p->m, DP_FBU_BAD_MAC);
+		fbu_drop_later(w, p->m, DP_FBU_BAD_MAC);
 	return slot;
 }
 
@@ -128,7 +135,7 @@ static void fbu_verify(struct gw_worker *w, uint64_t now_s)
 		    r->recs[i], (ok >> s) & 1, rte_ring_free_count(w->ring) != 0, p->seq);
 
 		if (v != DP_FBU_ACCEPT) {
-			fbu_drop(w, p->m, v);
+			fbu_drop_later(w, p->m, v);
 			continue;
 		}
 		if (fb->ip[i].start != NULL) /* as received, for the control plane */
@@ -138,6 +145,8 @@ static void fbu_verify(struct gw_worker *w, uint64_t now_s)
 		else
 			w->cnt.drop_fbu_ring_full++; /* cannot happen: L2 checked the room */
 	}
+	rte_pktmbuf_free_bulk(fb->drop, fb->n_drop);
+	fb->n_drop = 0;
 	keytab_batch_reset(r);
 }
 
@@ -159,18 +168,22 @@ static void fbu_lookup(struct gw_worker *w)
 
 /* The next entry of the fill batch (*bi, *i: its batch and index): a full batch is looked up
  * and verified first, after the batch looked up before it. */
-static struct dp_fbu_pkt *fbu_entry(struct gw_worker *w, unsigned *bi, unsigned *i)
+static void fbu_spill(struct gw_worker *w)
+{
+	uint64_t now_s = fbu_now(w, rte_rdtsc());
+
+	if (w->fbu.pipe.depth != 0)
+		fbu_verify(w, now_s); /* the batch of the previous turn, first */
+	fbu_lookup(w);
+	fbu_verify(w, now_s);
+}
+
+static inline struct dp_fbu_pkt *fbu_entry(struct gw_worker *w, unsigned *bi, unsigned *i)
 {
 	struct dp_fbu_burst *fb = &w->fbu;
 
-	if (fb->fill->n == KEYTAB_BATCH_MAX) { /* depth 1 only: depth 0 flushes each burst */
-		uint64_t now_s = fbu_now(w, rte_rdtsc());
-
-		if (fb->pipe.depth != 0)
-			fbu_verify(w, now_s); /* the batch of the previous turn, first */
-		fbu_lookup(w);
-		fbu_verify(w, now_s);
-	}
+	if (unlikely(fb->fill->n == KEYTAB_BATCH_MAX)) /* depth 1 only: depth 0 flushes bursts */
+		fbu_spill(w);
 	*bi = keytab_pipe_idx(&fb->pipe, fb->fill);
 	*i = fb->fill->n;
 	return &fb->pkt[*bi][*i];
