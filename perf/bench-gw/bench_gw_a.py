@@ -120,12 +120,12 @@ def run_fbu(build, eal, n, at, runs, arch, data):
     return float(m.group(1)), float(m.group(2)), float(m.group(3))
 
 
-def data_line(data, huge, at, n, variant, t, hz):
+def data_line(data, huge, at, n, variant, t, hz, depth):
     """One line in bench-fbu's format, appended (bench-fbu -o appends to the same file)."""
     med, lo, hi = t
     with open(data, "a") as f:
         f.write("%d\t%d\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.3f\t%d\n" % (
-            huge, at, n, variant, med, lo, hi, hz / med / 1e6, 1))
+            huge, at, n, variant, med, lo, hi, hz / med / 1e6, depth))
 
 
 def gw_hz(build):
@@ -156,8 +156,8 @@ def cell(build, eal, huge, at, n, runs, secs, variants, data, hz):
     if fb is None:
         return None
     rows = []
-    for key, label, g in gws:
-        data_line(data, huge, at, n, key, g[:3], hz)
+    for (key, label, g), (_, _, opts) in zip(gws, variants):
+        data_line(data, huge, at, n, key, g[:3], hz, 0 if "-D" in opts else 1)
         ratio = fb[0] / g[0]
         rows.append((label, g, fb, arch, ratio))
     return rows
