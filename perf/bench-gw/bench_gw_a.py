@@ -105,11 +105,12 @@ FBU_4K_MB = 2560  # bench-fbu's memory on 4 KiB pages (perf/bench-fbu/run.sh)
 
 
 def run_fbu(build, eal, n, at, runs, arch, data):
-    """bench-fbu (a) with manager arch, appending its line to data: (median, min, max)."""
+    """bench-fbu (a) with manager arch, appending its line to data: (median, min, max).  On
+    lcore 1, the CPU bench-gw's worker runs on."""
     if "--no-huge" in eal:
         eal = ["--no-huge", "-m", str(FBU_4K_MB)] + eal[3:]
     r = subprocess.run([os.path.join(build, "perf", "bench-fbu", "bench-fbu")] + eal +
-                       ["-l", "0", "--file-prefix", "bgw_fbu_%d" % os.getpid(), "--",
+                       ["-l", "1", "--file-prefix", "bgw_fbu_%d" % os.getpid(), "--",
                         "-n", str(n), "-t", str(at), "-V", "a", "-m", arch, "-r", str(runs),
                         "-o", data], capture_output=True, text=True)
     m = re.search(r"^\| %d \| %d \| \(a\)[^|]*\| ([0-9.]+) \[([0-9.]+), ([0-9.]+)\] \|"
