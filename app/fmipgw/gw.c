@@ -144,7 +144,8 @@ static uint64_t mbufs_needed(const struct gw *gw, const uint16_t ids[], unsigned
 {
 	const struct gw_config *cfg = &gw->cfg;
 	uint64_t need = (uint64_t)(gw->n_workers + 1) * (cfg->mbuf_cache + GW_BURST_MAX) +
-			(uint64_t)gw->n_workers * cfg->ring_size + GW_RELAY_RING_SIZE;
+			(uint64_t)gw->n_workers * (cfg->ring_size + DP_FBU_HELD) +
+			GW_RELAY_RING_SIZE;
 
 	for (unsigned i = 0; i < n; i++) {
 		/* the descriptor counts the device will really use */

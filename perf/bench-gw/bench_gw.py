@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """fmipgw performance on this machine, each figure beside its baseline from the same run.
 
- (a) FBU verification Mpps per worker through the real worker loop (bench-gw: app/fmipgw/dp on
-     net_pcap infinite_rx) beside bench-fbu's (a) full-path figure.  Target >= 0.8 x.
+ (a) FBU verification through the real worker loop (bench-gw: app/fmipgw/dp on net_pcap
+     infinite_rx) beside bench-fbu's (a) from the same run: both ATs, 1k / 100k / 1M MNs, 4 KiB
+     pages and 2 MiB hugepages (bench_gw_a.py).  Target >= 0.9 x.  Writes OUT/bench-gw-a.tsv
+     and OUT/bench-gw-a.svg (perf/bench-fbu/plot.sh).
  (b) provisioning latency (gateway RX->TX, p50/p99, and the peer's round trip) while a
      forged-FBU flood (net_pcap infinite_rx, forged tags for the very CGAs being provisioned)
      keeps the worker at full rate, beside the same run without the flood.  Targets: zero false
@@ -12,7 +14,12 @@
      net_pcap; rate from the PrRtAdv timestamps in tx_pcap) beside the RSA-sign-bound limit,
      `openssl speed rsa<bits>` sign/s for the router's key size.  Target >= 0.85 x.
 
-usage: bench_gw.py BUILD_DIR SOURCE_DIR [--quick] [--only a,b,c]   (root: netns + TAP for b)
+usage: bench_gw.py BUILD_DIR SOURCE_DIR [--quick] [--only a,b,c] [--out DIR]
+                   [--mns 1000,100000,1000000] [--runs R] [--secs S] [--extra]
+  (root: netns + TAP for b, hugepages for a).  --out: where (a) writes its data file and
+  plot (default BUILD_DIR/bench-gw-out); --mns, --runs, --secs: (a)'s MN counts, runs per
+  cell (bench-gw windows of S seconds; bench-fbu -r R); --extra: (a) also with [fbu]
+  fast_decode = false and with pipeline_depth = 0.
 """
 import os
 import re
@@ -25,7 +32,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
+sys.path.insert(0, HERE)
 import fmippeer as P  # noqa: E402
+from bench_gw_a import bench_a  # noqa: E402
 from test_gw_e2e import CONFIG, Gw, MN_MAC, PAR, A, tap_in_netns  # noqa: E402
 
 from cryptography import x509  # noqa: E402
@@ -60,53 +69,6 @@ def creds(tmp, src, build, bits=2048):
                     os.path.join(build, "app", "fmipctl", "fmipctl")], check=True,
                    stdout=subprocess.DEVNULL)
     return d
-
-
-# ---- (a) ------------------------------------------------------------------------------------
-
-def bench_a(build, quick):
-    print("## (a) FBU verification through the worker loop vs bench-fbu (a)\n")
-    print("| AT | MNs | ipsec-mb manager | bench-gw Mpps/worker | bench-fbu (a) Mpps/core | ratio | "
-          "target | false accepts |")
-    print("|---|---|---|---|---|---|---|---|")
-    ok = True
-    for at in (0, 1):
-        for n in ((1000,) if quick else (1000, 100000)):
-            r = subprocess.run([os.path.join(build, "perf", "bench-gw", "bench-gw")] +
-                               [x if x != "512" else "1024" for x in EAL] +
-                               ["--file-prefix", "bgw_a_%d" % os.getpid(),
-                                "--", "-n", str(n), "-t", str(at),
-                                "-s", "1" if quick else "3", "-q"],
-                               capture_output=True, text=True)
-            row = [ln for ln in r.stdout.splitlines() if ln.startswith("| %d |" % at)]
-            if r.returncode != 0 or not row:
-                print("bench-gw failed:", r.stdout, r.stderr[-500:])
-                return False
-            cols = [c.strip() for c in row[0].strip("|").split("|")]
-            gw_mpps, false_acc = float(cols[2]), int(cols[8])
-            # the same ipsec-mb manager in both programs (each self-benchmark may pick another)
-            m = re.search(r"sha1=(\w+) sha256=(\w+)", r.stdout)
-            arch = m.group(1 + at) if m else "auto"
-            r = subprocess.run([os.path.join(build, "perf", "bench-fbu", "bench-fbu"),
-                                "--no-huge", "--no-pci", "-m", "1024", "-l", "0",
-                                "--file-prefix", "bgw_fbu_%d" % os.getpid(),
-                                "--log-level", "lib.eal:error",
-                                "--", "-n", str(n), "-t", str(at), "-V", "a", "-m", arch,
-                                "-r", "3" if quick else "5"],
-                               capture_output=True, text=True)
-            m = re.search(r"^\| %d \| %d \| \(a\)[^|]*\|[^|]*\| ([0-9.]+) \|" % (at, n), r.stdout,
-                          re.M)
-            if m is None:
-                print("bench-fbu output not understood:\n" + r.stdout[-800:])
-                return False
-            fbu_mpps = float(m.group(1))
-            ratio = gw_mpps / fbu_mpps
-            ok = ok and ratio >= 0.8 and false_acc == 0
-            print("| %d | %d | %s | %.2f | %.2f | %.2f | >= 0.80 %s | %d |" % (
-                at, n, arch, gw_mpps, fbu_mpps, ratio, "met" if ratio >= 0.8 else "MISSED",
-                false_acc))
-    print()
-    return ok
 
 
 # ---- (b) ------------------------------------------------------------------------------------
@@ -311,6 +273,10 @@ def openssl_sign_rate(bits, polled=False):
     return float(m.group(1))
 
 
+def opt(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
 def main():
     build, src = sys.argv[1], sys.argv[2]
     quick = "--quick" in sys.argv
@@ -324,7 +290,10 @@ def main():
     print("# command: %s\n" % " ".join(sys.argv))
     res = {}
     if "a" in only:
-        res["a"] = bench_a(build, quick)
+        res["a"] = bench_a(build, src, quick, opt("--out", os.path.join(build, "bench-gw-out")),
+                           [int(x) for x in opt("--mns", "").split(",") if x] or None,
+                           int(opt("--runs", "0")) or None, float(opt("--secs", "0")) or None,
+                           "--extra" in sys.argv)
     if "c" in only:
         res["c"] = bench_c(build, src, quick)
     if "b" in only:

@@ -10,7 +10,8 @@
   startup     GW MKCRED FMIPCTL        EAL-level start-up checks: no port, single-lcore mode
   regen-doc   GW DOC                   (not a test) rewrite the two generated tables of DOC
   fuzz-replay GW MKCRED FMIPCTL VECTORS  4000 mutated frames through the real loops: no
-                                       crash, every frame counted by exactly one outcome
+                                       crash, every frame counted by exactly one outcome; the
+                                       same worker counters with [fbu] fast_decode = false
   two-ports   GW MKCRED FMIPCTL VECTORS  two net_pcap ports, pass_through = other
   small-ring  GW MKCRED FMIPCTL VECTORS  ring_size 64: each RtSolPr queued or dropped, once
   classify    GW MKCRED FMIPCTL VECTORS  BADF SPI != 0 (L1); which multicast is the router's
@@ -493,6 +494,24 @@ def t_fuzz_replay(gw, mkcred, fmipctl, vectors):
         # the MAC check here; tests/e2e fuzzes FBUs signed with a live key (MAC, sequence)
         check(s["fbu_accepted"] == 0 and s["drop_fbu_bad_mac"] == 0,
               "no FBU accepted or MAC-checked without a key")
+        # the same frames with the full decoder only and no lookup pipeline ([fbu]
+        # fast_decode = false, pipeline_depth = 0): every worker counter the same
+        # (fmipgw-fbu-worker does this with live keys, counter by counter)
+        text = open(f).read() + "[fbu]\nfast_decode = false\npipeline_depth = 0\n"
+        open(f, "w").write(text)
+        js2 = os.path.join(tmp, "s2.json")
+        r = subprocess.run([gw] + eal("fmipgw_t_fuzz2",
+                                      "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (inp, outp)) +
+                           ["--", "--config", f, "--duration", "4", "--stats-json", js2],
+                           capture_output=True, text=True, timeout=120)
+        s2 = json.load(open(js2)) if r.returncode == 0 else {}
+        worker = [k for k in s if k.startswith(("fbu_rx", "fbu_accepted", "drop_", "malformed_",
+                                                "ctrl_rtsolpr", "ctrl_cps", "ctrl_nd",
+                                                "pass_tx", "rx_packets"))]
+        diff = {k: (s[k], s2.get(k)) for k in worker if s[k] != s2.get(k)}
+        check(r.returncode == 0 and len(worker) > 30 and not diff,
+              "fast_decode = false, pipeline_depth = 0: the same %d worker counters %s" % (
+                  len(worker), diff or (r.stderr[-300:] if r.returncode else "")))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -100,6 +100,10 @@ def check_package(deb, version):
 
 def check_installed_man():
     env = dict(os.environ, MANWIDTH="80", LC_ALL="C.UTF-8")
+    # man-db's formatted pages of an earlier install of the same version (same changelog date,
+    # so the same SOURCE_DATE_EPOCH mtime) would be shown instead of the new page
+    for cat in glob.glob("/var/cache/man/cat*/fmip*"):
+        os.unlink(cat)
     r = subprocess.run(["man", "5", "fmipgw.conf"], capture_output=True, text=True, env=env)
     text = re.sub(".\b", "", r.stdout)
     keys = help_config("/usr/bin/fmipgw")
@@ -195,7 +199,11 @@ def purge():
     # what the test made in /etc/fmipgw (credentials, the instance): dpkg leaves them
     if os.path.isdir("/etc/fmipgw"):
         for f in os.listdir("/etc/fmipgw"):
-            if f not in ETC_KEEP:
+            if f in ETC_KEEP:
+                continue
+            if os.path.isdir(os.path.join("/etc/fmipgw", f)):  # e.g. ca-private/
+                shutil.rmtree(os.path.join("/etc/fmipgw", f))
+            else:
                 os.unlink(os.path.join("/etc/fmipgw", f))
         if not os.listdir("/etc/fmipgw"):
             os.rmdir("/etc/fmipgw")

@@ -77,6 +77,8 @@ struct gw_config {
 	uint32_t failure_reply_rate;
 	/* [fbu] */
 	struct hk_fbu_policy fbu;
+	bool fbu_fast_decode;	     /* the fast FBU decoder first (dp/fbu.c) */
+	uint32_t fbu_pipeline_depth; /* 0 or 1 (keytab_pipe) */
 	/* [policer], per policed event */
 	struct gw_policer_cfg pol[GW_EV__POLICED];
 	/* [rings] */

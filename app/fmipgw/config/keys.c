@@ -108,6 +108,16 @@ const struct key config_keys[] = {
 	  U(fbu.max_lifetime, 1, 262140) },
 	{ "fbu", "lifetime_4s", T_BOOL, "false", true,
 	  "A4: the FBU Lifetime field counts 4-second units", C(fbu.lifetime_4s), 0, 0, NULL },
+	{ "fbu", "fast_decode", T_BOOL, "true", false,
+	  "workers match FBUs to a PAR address with lib/wire's fixed-offset decoder first "
+	  "(wire_decode_frame decides every other frame); false: wire_decode_frame for all, "
+	  "same verdicts and counters (tests, benchmarks)",
+	  C(fbu_fast_decode), 0, 0, NULL },
+	{ "fbu", "pipeline_depth", T_UINT, "1", false,
+	  "key lookup pipeline: 1 looks a turn's FBUs up after its quiescent state and verifies "
+	  "them in the next turn (record misses hidden behind RX); 0 looks up and verifies each "
+	  "RX burst at once",
+	  U(fbu_pipeline_depth, 0, 1) },
 	/* [policer] per worker */
 	{ "policer", "rtsolpr_rate", T_UINT, "1000", true,
 	  "RtSolPr per second per worker toward control (0: no limit)",

@@ -58,16 +58,22 @@ bool dp_is_router_dst(const struct gw_config *cfg, const uint8_t a[16])
 	return false;
 }
 
-const struct dp_class *dp_classify(const struct gw_config *cfg, const struct wire_frame *f)
+const struct dp_class *dp_classify_msg(const struct gw_config *cfg, enum wire_msg msg,
+				       const uint8_t dst[16])
 {
-	const struct dp_class *r = (unsigned)f->msg < WIRE_MSG__COUNT ? &rows[f->msg] : &other;
+	const struct dp_class *r = (unsigned)msg < WIRE_MSG__COUNT ? &rows[msg] : &other;
 
 	switch (r->dst) {
 	case DP_DST_PAR:
-		return dp_is_par(cfg, f->ip.dst) ? r : &other;
+		return dp_is_par(cfg, dst) ? r : &other;
 	case DP_DST_ROUTER:
-		return dp_is_router_dst(cfg, f->ip.dst) ? r : &other;
+		return dp_is_router_dst(cfg, dst) ? r : &other;
 	default:
 		return &other;
 	}
+}
+
+const struct dp_class *dp_classify(const struct gw_config *cfg, const struct wire_frame *f)
+{
+	return dp_classify_msg(cfg, f->msg, f->ip.dst);
 }

@@ -48,6 +48,11 @@ extern const struct dp_event dp_events[GW_EV__COUNT];
 /* The stage and event of a frame lib/wire decoded without error: its message's row when the
  * destination makes it the gateway's, else the row of everything else (DP_STAGE_PASS). */
 const struct dp_class *dp_classify(const struct gw_config *cfg, const struct wire_frame *f);
+/* The same for a message type and destination known without a full decode (the FBU fast
+ * path: wire_fbu_fast_decode matched an FBU; dp_classify(f) == dp_classify_msg(f->msg,
+ * f->ip.dst) for every frame). */
+const struct dp_class *dp_classify_msg(const struct gw_config *cfg, enum wire_msg msg,
+				       const uint8_t dst[16]);
 
 bool dp_is_par(const struct gw_config *cfg, const uint8_t a[16]);
 /* Addressed to the router (DP_DST_ROUTER above).  Other multicast (all-nodes, hosts'

@@ -15,7 +15,8 @@
  *   policer.c   the per-event token bucket
  *
  * No allocation, lock, OpenSSL call or log line per packet; one bulk key lookup and one MAC
- * burst per RX burst; the state of a worker is this one struct.
+ * burst per batch of FBUs (an RX burst, or a loop turn with [fbu] pipeline_depth 1); the
+ * state of a worker is this one struct.
  */
 #ifndef FMIPGW_DP_H
 #define FMIPGW_DP_H
@@ -28,22 +29,39 @@
 
 #include "counters.h"
 #include "gw.h"
+#include "keytab.h"
 #include "mac.h"
 #include "idle.h"
 #include "policer.h"
 #include "wire.h"
 
-/* The FBU stage's burst: what collect kept for flush's bulk lookup and MAC burst. */
+/* One FBU between its collection and its verification (dp/fbu.c): the mbuf and where the
+ * parts of its A2 MAC input are (offsets from the frame start, except auth_off: in the MH). */
+struct dp_fbu_pkt {
+	struct rte_mbuf *m;
+	uint64_t tsc; /* RX time (the control plane's latency figures) */
+	uint16_t seq; /* A14 */
+	uint16_t mh_off, mh_len, auth_off;
+	uint16_t ncoa_off, par_off;
+	uint8_t auth_len;
+	uint8_t segs; /* a full decode: its MAC input's segments are in dp_fbu_burst.in */
+};
+
+/* FBUs a worker may hold from one turn to the next (pipeline depth 1). */
+#define DP_FBU_HELD KEYTAB_BATCH_MAX
+
+/* The FBU stage: the key lookup pipeline (two batches, lib/keytab's keytab_pipe) and, beside
+ * each batch's keys, its packets; the in-place MAC inputs of the batch being verified. */
 struct dp_fbu_burst {
-	unsigned n;
-	struct rte_mbuf *m[GW_BURST_MAX];
-	uint16_t seq[GW_BURST_MAX];
-	const uint8_t *pcoa[GW_BURST_MAX]; /* the Home Address (A23), in the frame */
-	hash_sig_t sigs[GW_BURST_MAX];
-	struct keytab_rec *recs[GW_BURST_MAX];
-	struct wire_mac_input mac_in[GW_BURST_MAX];
-	struct mac_job jobs[GW_BURST_MAX];
-	uint16_t job_of[GW_BURST_MAX]; /* job j is packet job_of[j] */
+	struct keytab_pipe pipe;
+	struct keytab_batch *fill;	/* the batch collect adds to */
+	bool fast;			/* [fbu] fast_decode */
+	uint8_t of_slot[MAC_BURST_MAX]; /* MAC burst slot -> batch entry */
+	unsigned n_drop;
+	struct rte_mbuf *drop[KEYTAB_BATCH_MAX]; /* dropped during a verification: one bulk free */
+	struct dp_fbu_pkt pkt[2][KEYTAB_BATCH_MAX];    /* [batch][entry] */
+	struct wire_mac_input in[2][KEYTAB_BATCH_MAX]; /* full decodes' segments (A2) */
+	struct wire_mac_inplace ip[KEYTAB_BATCH_MAX];  /* start NULL: not in place */
 };
 
 /* Packets waiting for one TX burst per port at the end of an RX burst. */

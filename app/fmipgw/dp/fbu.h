@@ -18,6 +18,15 @@
  *          before the control plane's hk_fbu_check (L2)                 -> drop_fbu_stale_seq
  *   accepted: the mbuf goes to the control plane as GW_EV_FBU          -> fbu_accepted
  *
+ * A frame reaches the frame rules in one of two forms, with the same verdicts and counters:
+ * the fast shape (wire_fbu_fast_decode: the one layout MNs send, matched at fixed offsets;
+ * dp_fbu_fast_frame_rules) or the full decode of any other FBU (wire_decode_frame, the
+ * authority; dp_fbu_frame_rules).  Where the fast decoder matches, wire_decode_frame would
+ * return WIRE_OK/FBU with the same fields, a HAO and a MAC input that can be formed
+ * (tests/fuzz/fuzz_fbu_diff.c), so for the fast shape A23 and A2 hold by construction and L1
+ * is the one frame rule left.  The destination rule (a PAR address) is the classification
+ * table's (dp_classify_msg), for both forms.
+ *
  * The rules are pure functions over the frame and the key record (unit-tested without the
  * EAL in fbu_test.c); fbu.c is the stage that applies them to a burst.
  */
@@ -54,6 +63,14 @@ static inline enum dp_fbu_verdict dp_fbu_frame_rules(const struct wire_frame *f,
 		return DP_FBU_NO_HAO; /* A23 */
 	if (wire_mac_input(&f->ip, &f->mh, in) != WIRE_OK)
 		return DP_FBU_MAC_INPUT;
+	return DP_FBU_GO;
+}
+
+/* The fast shape's frame rules: L1 on its SPI; A23 and A2 hold by construction (above). */
+static inline enum dp_fbu_verdict dp_fbu_fast_frame_rules(const struct wire_fbu_fast *ff)
+{
+	if (ff->spi != 0)
+		return DP_FBU_SPI; /* L1 */
 	return DP_FBU_GO;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the fast-path FBU rules (dp/fbu.h), on the published FBUs (tests/vectors,
- * PROTOCOL.md 10.3/10.4) decoded by lib/wire: L1, A23, the A2 MAC input, the key rules (A13
+ * PROTOCOL.md 10.3/10.4) decoded by lib/wire: L1, A23, the A2 MAC input, the fast shape's
+ * frame rules against the full decode's (and its MAC input built in place), the key rules (A13
  * boundary), the accept rules (L2 leaves the sequence alone, A14 mod 2^16 and its
  * compare-and-swap), and one distinct counter per verdict.  No EAL.
  */
@@ -58,6 +59,60 @@ static void frame_rules_refusals(void **state)
 	g = f;
 	g.mh.badf.present = false;
 	assert_int_equal(dp_fbu_frame_rules(&g, &in), DP_FBU_MAC_INPUT);
+}
+
+struct vec {
+	const uint8_t *p;
+	size_t len;
+	const uint8_t *mac_input; /* NULL: not published */
+	size_t mac_input_len;
+};
+
+static const struct vec vecs[] = {
+	{ ref_fbu_at0_from_par_link_ipv6, sizeof(ref_fbu_at0_from_par_link_ipv6),
+	  ref_fbu_at0_from_par_link_mac_input, ref_fbu_at0_from_par_link_mac_input_len },
+	{ ref_fbu_at0_from_nar_link_ipv6, sizeof(ref_fbu_at0_from_nar_link_ipv6),
+	  ref_fbu_at0_from_nar_link_mac_input, ref_fbu_at0_from_nar_link_mac_input_len },
+	{ ref_fbu_at1_from_par_link_ipv6, sizeof(ref_fbu_at1_from_par_link_ipv6), NULL, 0 },
+	{ ref_fbu_at1_from_nar_link_ipv6, sizeof(ref_fbu_at1_from_nar_link_ipv6), NULL, 0 },
+};
+
+/* Every published FBU has the fast shape; both forms of the frame rules give the same verdict
+ * (GO, and SPI for SPI 1), and the MAC input built in place is the segments' (and the
+ * published one), with the packet restored byte for byte. */
+static void fast_rules_agree(void **state)
+{
+	(void)state;
+	for (unsigned v = 0; v < sizeof(vecs) / sizeof(vecs[0]); v++) {
+		struct wire_frame g;
+		struct wire_fbu_fast ff;
+		struct wire_mac_input in;
+		struct wire_mac_inplace ip;
+		uint8_t pkt[256], segs[256];
+		size_t n;
+
+		assert_true(vecs[v].len <= sizeof(pkt));
+		memcpy(pkt, vecs[v].p, vecs[v].len);
+		assert_int_equal(wire_decode_frame(pkt, vecs[v].len, WIRE_LINK_RAW6, &g), WIRE_OK);
+		assert_true(wire_fbu_fast_decode(pkt, vecs[v].len, WIRE_LINK_RAW6, &ff));
+		assert_int_equal(dp_fbu_frame_rules(&g, &in), DP_FBU_GO);
+		assert_int_equal(dp_fbu_fast_frame_rules(&ff), DP_FBU_GO);
+		n = wire_segs_copy(in.seg, in.n, segs, sizeof(segs));
+		if (vecs[v].mac_input != NULL) {
+			assert_int_equal(n, vecs[v].mac_input_len);
+			assert_memory_equal(segs, vecs[v].mac_input, n);
+		}
+		assert_int_equal(wire_fbu_fast_inplace(pkt, &ff, &ip), WIRE_OK);
+		assert_int_equal(ip.len, n);
+		assert_memory_equal(ip.start, segs, n);
+		assert_ptr_equal(pkt + ff.auth_off, in.auth);
+		wire_mac_inplace_restore(&ip);
+		assert_memory_equal(pkt, vecs[v].p, vecs[v].len);
+		g.mh.badf.spi = 1;
+		ff.spi = 1;
+		assert_int_equal(dp_fbu_frame_rules(&g, &in), DP_FBU_SPI);
+		assert_int_equal(dp_fbu_fast_frame_rules(&ff), DP_FBU_SPI);
+	}
 }
 
 /* A13: usable until one second before `expires`, in the key table's clock. */
@@ -131,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(frame_rules_vector, setup),
 		cmocka_unit_test_setup(frame_rules_refusals, setup),
+		cmocka_unit_test(fast_rules_agree),
 		cmocka_unit_test(key_rules),
 		cmocka_unit_test(accept_rules_order),
 		cmocka_unit_test(seq_mod_2_16),

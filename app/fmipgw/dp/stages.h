@@ -13,6 +13,7 @@
 #ifndef FMIPGW_DP_STAGES_H
 #define FMIPGW_DP_STAGES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -29,10 +30,24 @@ struct dp_stage_ops {
 	void (*flush)(struct gw_worker *w, uint64_t tsc); /* NULL: nothing per burst */
 };
 
-/* fbu.c */
+/* fbu.c: the stage (a frame wire_decode_frame decoded) ... */
 void dp_fbu_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		    const struct dp_class *row, uint64_t tsc);
-void dp_fbu_flush(struct gw_worker *w, uint64_t tsc);
+void dp_fbu_flush(struct gw_worker *w, uint64_t tsc); /* [fbu] pipeline_depth 0 */
+/* ... and its fast path, tried first on every single-segment frame when [fbu] fast_decode:
+ * true when the frame is an FBU to a PAR address in the fast shape, which the stage took
+ * (queued or dropped and counted); false: nothing was done, decode it in full. */
+bool dp_fbu_fast(struct gw_worker *w, struct rte_mbuf *m, uint64_t tsc);
+/* The loop turn around its quiescent state (pipeline_depth 1; no-ops with 0): before it,
+ * verify the FBUs looked up in the previous turn; after it, look this turn's up — true when
+ * that holds records until the next turn (the turn was busy: no idle sleep in between). */
+void dp_fbu_before_quiescent(struct gw_worker *w);
+bool dp_fbu_after_quiescent(struct gw_worker *w);
+/* Verify what is looked up now: before the lcore goes offline (no record held offline). */
+void dp_fbu_drain(struct gw_worker *w);
+/* Construction ([fbu] keys) and the end (frees the FBUs still held, unverified). */
+void dp_fbu_init(struct gw_worker *w);
+void dp_fbu_release(struct gw_worker *w);
 /* relay.c */
 void dp_ctrl_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fmipgw worker loop (DESIGN.md "Fast path"; after DPDK examples/l3fwd).  Per turn, for every
- * port: RX burst -> wire_decode_frame() per frame -> the frame's row of the classification
- * table -> that row's stage collects it; then each stage's flush (the FBU stage's one bulk
- * lookup and one MAC burst), one TX burst per port; then worker 0 sends the control plane's
- * relayed packets, and one rte_rcu_qsbr_quiescent().  Every drop has its own counter;
- * malformed frames count per lib/wire error.
+ * port: RX burst -> per frame, the FBU fast path (dp_fbu_fast: an FBU to a PAR address in
+ * the one shape MNs send goes straight to the FBU stage), else wire_decode_frame() -> the
+ * frame's row of the classification table -> that row's stage collects it; then each stage's
+ * flush, one TX burst per port; then worker 0 sends the control plane's relayed packets, the
+ * FBUs looked up in the previous turn are verified, one rte_rcu_qsbr_quiescent(), and this
+ * turn's FBUs are looked up (dp/fbu.c: the lookup pipeline).  Every drop has its own
+ * counter; malformed frames count per lib/wire error.
  */
 #include <stdio.h>
 
@@ -59,6 +61,9 @@ static void process_burst(struct gw_worker *w, uint16_t n, uint64_t tsc)
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		/* an FBU to a PAR address in the fast shape: the FBU stage takes it */
+		if (w->fbu.fast && dp_fbu_fast(w, m, tsc))
+			continue;
 		e = wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
 				      WIRE_LINK_ETH, f);
 		if (e == WIRE_E_NOT_IPV6 && f->msg == WIRE_MSG_NOT_IPV6 &&
@@ -120,7 +125,10 @@ static inline bool worker_turn(struct gw_worker *w, uint16_t burst)
 	}
 	if (w->idx == 0 && gw->ctrl_tx_relay != NULL && dp_relay_tx(w) != 0)
 		busy = true;
+	dp_fbu_before_quiescent(w); /* the FBUs looked up in the previous turn */
 	rte_rcu_qsbr_quiescent(gw->qsv, w->idx);
+	if (dp_fbu_after_quiescent(w)) /* this turn's: their records are held until the next */
+		busy = true;
 	return busy;
 }
 
@@ -200,6 +208,7 @@ bool dp_worker_poll(struct gw_worker *w)
 
 	rte_rcu_qsbr_thread_online(w->gw->qsv, w->idx);
 	busy = worker_turn(w, (uint16_t)w->gw->cfg.burst);
+	dp_fbu_drain(w); /* no record held while offline */
 	/* offline while this thread is the writer: keytab may wait for a grace period */
 	rte_rcu_qsbr_thread_offline(w->gw->qsv, w->idx);
 	return busy;
@@ -229,6 +238,7 @@ int dp_worker_main(void *arg)
 		a = dp_idle_next(&w->idle, busy, &us); /* sets us: not in the same call */
 		idle_act(w, a, us);
 	}
+	dp_fbu_drain(w);
 	rte_rcu_qsbr_thread_offline(gw->qsv, w->idx);
 	return 0;
 }
@@ -288,6 +298,7 @@ int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_work
 		return -1;
 	}
 	dp_policer_set(&w->pol, &gw->cfg, gw->tsc_hz);
+	dp_fbu_init(w);
 	dp_idle_init(&w->idle, gw->cfg.idle, gw->cfg.idle_sleep_us, DP_IDLE_SPIN, DP_IDLE_NAP);
 	return 0;
 }
@@ -296,6 +307,7 @@ void dp_worker_free(struct gw_worker *w)
 {
 	if (w == NULL)
 		return;
+	dp_fbu_release(w);
 	mac_ctx_destroy(w->mctx);
 	gw_ring_drain(w->ring, 0, NULL, NULL);
 	rte_ring_free(w->ring);
