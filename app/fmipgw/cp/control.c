@@ -14,6 +14,7 @@
 
 #include "cp.h"
 #include "dp.h"
+#include "fwd.h"
 
 /* Per-AT live counts for /fmipgw/keys: the writer iterates its own table. */
 static void count_keys(struct gw_ctrl *c)
@@ -82,6 +83,7 @@ int cp_main(void *arg)
 			c->cnt.busy_ticks += rte_get_tsc_cycles() - now;
 		if (now >= c->next_sweep)
 			sweep(c, now);
+		fwd_tick(c, now); /* neighbour timers, old FIBs, telemetry snapshot */
 	}
 	GW_LOG(ctrl, NOTICE, "stopping\n");
 	__atomic_store_n(&gw->running, 0, __ATOMIC_RELEASE);

@@ -31,6 +31,7 @@
 #include "mac.h"
 #include "idle.h"
 #include "policer.h"
+#include "route_stage.h"
 #include "wire.h"
 
 /* The FBU stage's burst: what collect kept for flush's bulk lookup and MAC burst. */
@@ -71,6 +72,7 @@ struct gw_worker {
 	struct rte_mbuf *pkts[GW_BURST_MAX];
 	struct wire_frame frames[GW_BURST_MAX];
 	struct dp_fbu_burst fbu;
+	struct dp_route_burst route;
 	struct dp_txbuf tx;
 } __attribute__((aligned(64)));
 

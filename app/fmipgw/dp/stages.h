@@ -39,6 +39,10 @@ void dp_ctrl_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_
 /* tx.c */
 void dp_pass_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);
+/* route.c: everything else (the row of `other`), and what other stages hand on */
+void dp_route_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
+		      const struct dp_class *row, uint64_t tsc);
+void dp_route_flush(struct gw_worker *w, uint64_t tsc);
 /* worker.c */
 void dp_frag_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);
