@@ -72,6 +72,7 @@ route.me = 2001:db8:1::1/128 local
 [neighbours]
 retrans_ms = 300
 mcast_solicit = 3
+{statics}
 [exception]
 ports = 2:0
 """
@@ -229,6 +230,7 @@ def run(gw, ctx):
           "tshark: no expert warning on the errors")
     unresolved(gw, a, cap_b)
     sighup_under_traffic(gw, ctx)
+    static_reload(gw, ctx)
     before = gw.stats()
     check(a.echo("2001:db8:1::1") == ("reply", "2001:db8:1::1"),
           "echo to 2001:db8:1::1: answered by nsR's kernel through the exception port")
@@ -240,8 +242,8 @@ def run(gw, ctx):
               after["exc_injected"] - before["exc_injected"]))
 
 
-def reload(gw, ctx, extra):
-    open(ctx["conf"], "w").write(ROUTES.format(d=ctx["cred"], extra=extra))
+def reload(gw, ctx, extra, statics=""):
+    open(ctx["conf"], "w").write(ROUTES.format(d=ctx["cred"], extra=extra, statics=statics))
     before = gw.stats()
     gw.p.send_signal(signal.SIGHUP)
     check(wait_delta(gw, before, "reloads", 1) == 1, "SIGHUP: reloaded")
@@ -263,6 +265,19 @@ def unresolved(gw, a, cap_b):
     check(ent and " failed " in ent[0] and nb["failed"] >= 1 and nb["drop_timeout"] >= 1,
           "/fmipgw/neighbours: the entry failed, its held packet dropped (%s, failed %s, "
           "drop_timeout %s)" % (ent, nb.get("failed"), nb.get("drop_timeout")))
+
+
+def static_reload(gw, ctx):
+    """A static neighbour added by SIGHUP is in the table as static; removed, it is gone."""
+    reload(gw, ctx, DEFAULT, "static.s = fe80::5 port 1 02:00:00:00:00:05")
+    ent = [e for e in gw.tel.cmd("/fmipgw/neighbours")["/fmipgw/neighbours"]["entries"]
+           if e.startswith("fe80::5 ")]
+    check(ent == ["fe80::5 port 1 static 02:00:00:00:00:05 held 0 probes 0"],
+          "SIGHUP: a new static neighbour is in the table (%s)" % ent)
+    reload(gw, ctx, DEFAULT)
+    nb = gw.tel.cmd("/fmipgw/neighbours")["/fmipgw/neighbours"]
+    check(not [e for e in nb["entries"] if e.startswith("fe80::5 ")] and nb["statics"] == 0,
+          "SIGHUP: the removed static neighbour is gone")
 
 
 DROPS = ["fwd_drop_no_route", "fwd_drop_hlim", "fwd_drop_unresolved", "fwd_drop_neigh_failed",
@@ -328,7 +343,7 @@ def main():
     subprocess.run(["sh", mkcred, "--out", ctx["cred"], "--prefix", "2003::/64", "--fmipctl",
                     fmipctl], check=True, stdout=subprocess.DEVNULL)
     ctx["conf"] = os.path.join(ctx["tmp"], "gw.conf")
-    open(ctx["conf"], "w").write(ROUTES.format(d=ctx["cred"], extra=DEFAULT))
+    open(ctx["conf"], "w").write(ROUTES.format(d=ctx["cred"], extra=DEFAULT, statics=""))
     gw = E.Gw(gw_bin, ctx["conf"], prefix, ctx["ifA"],
               extra_eal=["--vdev", "net_tap1,iface=" + ctx["ifB"],
                          "--vdev", "net_tap2,iface=" + ctx["ifR"], "-m", "768"])

@@ -13,6 +13,10 @@ frame without expert warnings.
                               error, NS for the router's addresses (via the classifier and via
                               the routing stage) answered by NA, invalid NS, unsolicited NA,
                               resolution of an unknown neighbour (3 NSs, then failed)
+  exception GW MKCRED FMIPCTL port 2 is port 0's exception port: the router's packets (local
+                              address, link-local, OSPF multicast; MLD and ND with nd = true)
+                              go there unchanged, the kernel's come out of port 0 unchanged;
+                              who answers NSs ([exception] nd)
   errors  GW MKCRED FMIPCTL   no route: Destination Unreachable 0, [icmp6] rate limit, multicast
                               beyond link scope, MLD without [exception] nd
   config  GW MKCRED FMIPCTL   route lines, route file and exception map refused with file:line
@@ -69,32 +73,37 @@ def conf(d, default="route.dflt = default via fe80::b port 1", rate=100, burst=1
                           burst=burst))
 
 
-def port_macs(gw, tmp, conf_text):
-    """The two net_pcap ports' MACs, from the gateway's start-up log."""
-    r, _, _, out = run2(gw, tmp, conf_text, [], [], "0.3")
+def port_macs(gw, tmp, conf_text, n=2):
+    """The net_pcap ports' MACs, from the gateway's start-up log."""
+    r, _, _, out = run2(gw, tmp, conf_text, *([[]] * n), duration="0.3")
     macs = dict(re.findall(r"port (\d+): net_pcap ([0-9a-f:]{17})", out))
-    check(r == 0 and "0" in macs and "1" in macs, "probe run: both port MACs logged")
-    return macs.get("0", "02:70:63:61:70:00"), macs.get("1", "02:70:63:61:70:01")
+    check(r == 0 and len(macs) == n, "probe run: the %d port MACs logged" % n)
+    return [macs.get(str(i), "02:70:63:61:70:%02x" % i) for i in range(n)]
 
 
-def run2(gw, tmp, conf_text, in0, in1, duration="2"):
-    """Both ports replay their frames once; (rc, stats, [out0, out1], log)."""
+def run2(gw, tmp, conf_text, *ins, duration="2"):
+    """Each port replays its frames once (as many ports as lists in ins, at least 2);
+    (rc, stats, [out0, out1, ...], log)."""
     f = os.path.join(tmp, "gw.conf")
     open(f, "w").write(conf_text)
-    paths = [os.path.join(tmp, n) for n in ("in0.pcap", "in1.pcap", "out0.pcap", "out1.pcap")]
-    G.write_pcap(paths[0], in0)
-    G.write_pcap(paths[1], in1)
+    ins = list(ins) + [[]] * (2 - len(ins))
+    vdevs, outs = [], []
+    for i, frames in enumerate(ins):
+        inp, outp = os.path.join(tmp, "in%d.pcap" % i), os.path.join(tmp, "out%d.pcap" % i)
+        G.write_pcap(inp, frames)
+        if os.path.exists(outp):
+            os.unlink(outp)
+        vdevs.append("net_pcap%d,rx_pcap=%s,tx_pcap=%s" % (i, inp, outp))
+        outs.append(outp)
     js = os.path.join(tmp, "s.json")
     if os.path.exists(js):
         os.unlink(js)
-    r = subprocess.run([gw] + G.eal("fmipgw_t_route",
-                                    "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (paths[0], paths[2]),
-                                    "net_pcap1,rx_pcap=%s,tx_pcap=%s" % (paths[1], paths[3])) +
+    r = subprocess.run([gw] + G.eal("fmipgw_t_route", *vdevs) +
                        ["-m", "512", "--", "--config", f, "--duration", duration,
                         "--stats-json", js], capture_output=True, text=True, timeout=120)
     s = json.load(open(js)) if os.path.exists(js) else {}
-    outs = [G.read_pcap(p) if os.path.exists(p) else [] for p in paths[2:]]
-    return r.returncode, s, outs, r.stdout + r.stderr
+    return (r.returncode, s, [G.read_pcap(p) if os.path.exists(p) else [] for p in outs],
+            r.stdout + r.stderr)
 
 
 def udp(dst, src=HOST, hlim=64, n=0):
@@ -159,7 +168,7 @@ def t_pcap(gw, mkcred, fmipctl):
         in0 = [eth(x, p0) for x in (a, b, c, h1, h0)] + [eth(other, "02:00:00:00:99:99")] + \
               [eth(x, p0) for x in (me, ll, err, res)] + \
               [eth(x, mcast_mac(x.dst)) for x in (ns1, ns2, bad)] + [eth(na, p0)]
-        rc, s, (o0, o1), log = run2(gw, tmp, text, in0, [], "2")
+        rc, s, (o0, o1), log = run2(gw, tmp, text, in0)
         check(rc == 0, "routing run exits 0" + ("" if rc == 0 else " (%s)" % log[-400:]))
         exp1 = sorted([forwarded(a, B_MAC, p1), forwarded(c, B_MAC, p1)])
         check(sorted(o1) == exp1, "port 1: the /40 and the default route's packets, Hop Limit "
@@ -207,7 +216,7 @@ def t_errors(gw, mkcred, fmipctl):
         mld = IPv6(src="fe80::100", dst="ff02::16", hlim=1) / ICMPv6MLReport()
         in0 = [eth(x, p0) for x in miss] + [eth(site, "33:33:00:00:00:02"),
                                             eth(mld, "33:33:00:00:00:16")]
-        rc, s, (o0, o1), log = run2(gw, tmp, text, in0, [], "1.5")
+        rc, s, (o0, o1), log = run2(gw, tmp, text, in0, duration="1.5")
         check(rc == 0, "no-route run exits 0" + ("" if rc == 0 else " (%s)" % log[-300:]))
         du = [eth(IPv6(src="2001:db8:1::1", dst=HOST, hlim=64) / ICMPv6DestUnreach(code=0) /
                   bytes(x), HOST_MAC, p0) for x in miss[:2]]
@@ -223,6 +232,50 @@ def t_errors(gw, mkcred, fmipctl):
                   T.first(T.first(f, "layers"), "icmpv6.code"),
                   T.first(T.first(f, "layers"), "icmpv6.checksum.status")) for f in frames]
         check(codes == [("1", "0", "1")] * 2, "tshark: type 1 code 0, checksum good (%s)" % codes)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def t_exception(gw, mkcred, fmipctl):
+    """Port 2 is port 0's exception port: what is for the router goes there unchanged, what
+    comes from it leaves by port 0 unchanged; [exception] nd decides who answers NSs."""
+    tmp = tempfile.mkdtemp()
+    try:
+        d = G.creds(tmp, mkcred, fmipctl)
+        text = conf(d) + "[exception]\nports = 2:0\nnd = %s\n"
+        p0, _, _ = port_macs(gw, tmp, text % "false", 3)
+        me = eth(udp("2001:db8:1::1", n=1), p0)
+        ll = eth(udp("fe80::1", src="fe80::100", n=2), p0)
+        ospf = eth(IPv6(src="fe80::100", dst="ff02::5", nh=89, hlim=1) / bytes(20),
+                   "33:33:00:00:00:05")
+        mld = eth(IPv6(src="fe80::100", dst="ff02::16", hlim=1) / ICMPv6MLReport(),
+                  "33:33:00:00:00:16")
+        ask = ns("2001:db8:1::1")
+        nsf = eth(ask, mcast_mac(ask.dst))
+        kernel = eth(IPv6(src="2001:db8:1::1", dst=HOST, hlim=64) / UDP(sport=7, dport=7) /
+                     b"from the kernel", HOST_MAC, p0)
+        na = eth(IPv6(src="2001:db8:1::1", dst=HOST, hlim=255) /
+                 ICMPv6ND_NA(tgt="2001:db8:1::1", R=1, S=1, O=1) /
+                 ICMPv6NDOptDstLLAddr(lladdr=p0), HOST_MAC, p0)
+        for nd in ("false", "true"):
+            rc, s, (o0, o1, o2), log = run2(gw, tmp, text % nd, [me, ll, ospf, mld, nsf], [],
+                                            [kernel])
+            check(rc == 0, "nd = %s: run exits 0" % nd + ("" if rc == 0 else log[-300:]))
+            k = nd == "true"
+            want2 = sorted([me, ll, ospf] + ([mld, nsf] if k else []))
+            check(sorted(o2) == want2 and o1 == [],
+                  "nd = %s: the local address's, the link-local's, OSPF's%s frames on the "
+                  "exception port, unchanged (%d frames)" % (
+                      nd, ", MLD's and the NS's" if k else "", len(o2)))
+            check(sorted(o0) == sorted([kernel] + ([] if k else [na])),
+                  "nd = %s: the kernel's frame out of port 0 unchanged%s" % (
+                      nd, "; the kernel answers the NS" if k else "; fmipgw answers the NS"))
+            want = {"exc_punted": 4 if k else 3,  # the NS copy: exc_nd_copied
+                    "exc_injected": 1, "exc_nd_copied": int(k),
+                    "na_tx": 0 if k else 1, "ns_rx": 1, "fwd_drop_multicast": 0 if k else 1,
+                    "exc_drop_no_port": 0}
+            got = {x: s.get(x) for x in want}
+            check(got == want, "nd = %s: counters %s" % (nd, got))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -296,7 +349,8 @@ def t_config(gw, mkcred, fmipctl):
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"pcap": t_pcap, "errors": t_errors, "config": t_config}[cmd](*args)
+    {"pcap": t_pcap, "errors": t_errors, "exception": t_exception,
+     "config": t_config}[cmd](*args)
     for p in G.PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if G.failures:

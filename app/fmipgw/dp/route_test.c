@@ -339,6 +339,22 @@ static void unresolved(void **state)
 	assert_int_equal(rte_ring_count(w->ring), 0);
 }
 
+/* [neighbours] resolve_rate/burst: hand-overs beyond the bucket are dropped and counted. */
+static void resolve_rate(void **state)
+{
+	struct rte_mbuf *ms[3] = { to_me(0, "2001:db8:1::201", 64), to_me(0, "2001:db8:1::202", 64),
+				   to_me(0, "2001:db8:1::203", 64) };
+
+	(void)state;
+	gw.cfg.fwd.resolve_burst = 2;
+	fw.gen++;
+	burst(ms, 3);
+	gw.cfg.fwd.resolve_burst = 64;
+	assert_int_equal(w->cnt.fwd_to_resolve, 2);
+	assert_int_equal(w->cnt.fwd_drop_unresolved, 1);
+	assert_int_equal(ring_events(GW_EV_RESOLVE), 2);
+}
+
 /* A new FIB applies from the next burst; without routing everything follows pass_through. */
 static void swap_and_off(void **state)
 {
@@ -382,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup(local_and_scope, setup),
 		cmocka_unit_test_setup(multicast, setup),
 		cmocka_unit_test_setup(unresolved, setup),
+		cmocka_unit_test_setup(resolve_rate, setup),
 		cmocka_unit_test_setup(swap_and_off, setup),
 	};
 	return cmocka_run_group_tests(tests, group_setup, teardown_all);
