@@ -44,7 +44,7 @@ struct fwd_snap {
 	struct route_stats rs;
 	struct neigh_stats ns;
 	char last_err[640];
-	unsigned n_routes, n_neigh, neigh_total;
+	unsigned n_configured, n_routes, n_neigh, neigh_total;
 	char route[FWD_SNAP_MAX][FWD_SNAP_TEXT];
 	char neigh[FWD_SNAP_MAX][FWD_SNAP_TEXT];
 };

@@ -86,10 +86,7 @@ class NetNs:
         self.name = name
 
     def __enter__(self):
-        fd = os.open("/var/run/netns/" + self.name, os.O_RDONLY)
-        if LIBC.setns(fd, 0x40000000) != 0:
-            raise OSError(ctypes.get_errno(), "setns " + self.name)
-        os.close(fd)
+        E.setns(self.name)
 
     def __exit__(self, *exc):
         LIBC.setns(ROOT_NS, 0x40000000)

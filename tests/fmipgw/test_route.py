@@ -280,6 +280,19 @@ def t_exception(gw, mkcred, fmipctl):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def refused(tmp, cases, argv, how):
+    """Each (name, text, line, what): argv --config FILE refuses it, exit 1, FILE:line: what."""
+    f = os.path.join(tmp, "bad.conf")
+    for name, text, line, what in cases:
+        open(f, "w").write(text)
+        r = subprocess.run(argv + ["--config", f] + (["--check"] if how == "--check" else []),
+                           capture_output=True, text=True, timeout=60)
+        exp = "%s:%d: " % (f, line)
+        check(r.returncode == 1 and exp in r.stderr and what in r.stderr,
+              "%s: %s exit 1 with '%s...%s' (%s)" % (name, how, exp, what,
+                                                    r.stderr.strip()[-300:]))
+
+
 def t_config(gw, mkcred, fmipctl):
     tmp = tempfile.mkdtemp()
     try:
@@ -307,15 +320,7 @@ def t_config(gw, mkcred, fmipctl):
             ("route to an exception port", base + "[exception]\nports = 2:0\n[routes]\n"
              "route.x = default via fe80::1 port 2\n", n + 4, "is an exception port"),
         ]
-        for name, text, line, what in cases:
-            f = os.path.join(tmp, "bad.conf")
-            open(f, "w").write(text)
-            r = subprocess.run([gw, "--", "--config", f, "--check"], capture_output=True,
-                               text=True, timeout=30)
-            exp = "%s:%d: " % (f, line)
-            check(r.returncode == 1 and exp in r.stderr and what in r.stderr,
-                  "%s: --check exit 1 with '%s...%s' (%s)" % (name, exp, what,
-                                                             r.stderr.strip()[-200:]))
+        refused(tmp, cases, [gw, "--"], "--check")
         ok = base + "[routes]\nroute.x = 2001:db8::/32 via fe80::1 port 1\n"
         f = os.path.join(tmp, "ok.conf")
         open(f, "w").write(ok)
@@ -334,15 +339,7 @@ def t_config(gw, mkcred, fmipctl):
             ("static on no port", base + "[routes]\nroute.x = default via fe80::1 port 0\n"
              "[neighbours]\nstatic.x = fe80::1 port 5 02:00:00:00:00:01\n", n + 4, "port 5"),
         ]
-        for name, text, line, what in starts:
-            f = os.path.join(tmp, "bad.conf")
-            open(f, "w").write(text)
-            r = subprocess.run([gw] + G.eal("fmipgw_t_rcfg", "net_null0") +
-                               ["--", "--config", f], capture_output=True, text=True, timeout=60)
-            exp = "%s:%d: " % (f, line)
-            check(r.returncode == 1 and exp in r.stderr and what in r.stderr,
-                  "%s: start-up refused, exit 1 with '%s...%s' (%s)" %
-                  (name, exp, what, r.stderr.strip()[-300:]))
+        refused(tmp, starts, [gw] + G.eal("fmipgw_t_rcfg", "net_null0") + ["--"], "start-up")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

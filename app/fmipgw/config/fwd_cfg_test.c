@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "cfg_test.h"
 #include "config.h"
 
 static char dir[] = "/tmp/fmipgw_fwd_cfg_test.XXXXXX";
@@ -25,17 +26,10 @@ static char keyf[128], conf[128], routes[128];
 
 static int group_setup(void **state)
 {
-	FILE *k;
-
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(keyf, sizeof(keyf), "%s/router.key", dir);
+	cfg_test_dir(dir, keyf, sizeof(keyf));
 	snprintf(conf, sizeof(conf), "%s/gw.conf", dir);
 	snprintf(routes, sizeof(routes), "%s/routes.txt", dir);
-	k = fopen(keyf, "w");
-	assert_non_null(k);
-	fclose(k);
-	assert_int_equal(chmod(keyf, 0600), 0);
 	return 0;
 }
 

@@ -63,6 +63,7 @@ void fwd_snap_serve(struct gw *gw)
 	memset(&s->rs, 0, sizeof(s->rs));
 	memset(&s->ns, 0, sizeof(s->ns));
 	s->n_routes = s->n_neigh = s->neigh_total = 0;
+	s->n_configured = fc->n_routes;
 	snprintf(s->last_err, sizeof(s->last_err), "%s", fw->last_err);
 	if (fw->on) {
 		route_table_get_stats(fw->rt, &s->rs);
@@ -121,7 +122,7 @@ int fwd_tel_routes(struct gw *gw, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "routing", gw->fwd->on ? "on" : "off (pass_through)");
 	rte_tel_data_add_dict_u64(d, "generation", s->rs.gen);
 	rte_tel_data_add_dict_u64(d, "routes", s->rs.routes);
-	rte_tel_data_add_dict_u64(d, "configured", gw->cfg.fwd.n_routes);
+	rte_tel_data_add_dict_u64(d, "configured", s->n_configured);
 	rte_tel_data_add_dict_u64(d, "next_hops", s->rs.next_hops);
 	rte_tel_data_add_dict_u64(d, "builds", s->rs.builds);
 	rte_tel_data_add_dict_u64(d, "build_errors", s->rs.build_errors);
