@@ -58,13 +58,12 @@ static void punt(struct gw_worker *w, struct rte_mbuf *m, unsigned in)
 	dp_tx_queue(w, (unsigned)e, m);
 }
 
-/* Multicast that is not an NS for one of the router's addresses. */
-static void mcast(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f, unsigned in)
+/* Link-scope multicast that is not an NS for one of the router's addresses (nd: ND or MLD). */
+static void mcast(struct gw_worker *w, struct rte_mbuf *m, bool nd, unsigned in)
 {
 	const struct gw_fwd *fw = w->gw->fwd;
-	bool nd = f->msg == WIRE_MSG_ND || (f->msg == WIRE_MSG_ICMP6 && is_mld(f->icmp.type));
 
-	if ((f->ip.dst[1] & 0x0f) > 2 || fw->exc_of[in] < 0 || (nd && !fw->nd))
+	if (fw->exc_of[in] < 0 || (nd && !fw->nd))
 		drop(m, &w->cnt.fwd_drop_multicast);
 	else
 		punt(w, m, in);
@@ -85,9 +84,16 @@ void dp_route_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire
 	}
 	in = gw_port_index(gw, m->port);
 	if (wire_ip6_is_multicast(f->ip.dst)) {
+		if ((f->ip.dst[1] & 0x0f) > 2) { /* beyond link scope: no multicast routing */
+			drop(m, &w->cnt.fwd_drop_multicast);
+			return;
+		}
 		if (f->msg != WIRE_MSG_ND || f->icmp.type != WIRE_ICMP6_NS ||
 		    f->icmp.len < WIRE_NS_LEN) {
-			mcast(w, m, f, in);
+			mcast(w, m,
+			      f->msg == WIRE_MSG_ND ||
+				  (f->msg == WIRE_MSG_ICMP6 && is_mld(f->icmp.type)),
+			      in);
 			return;
 		}
 		memcpy(b->ips[k], f->icmp.p + 8, 16); /* the target */
@@ -105,6 +111,8 @@ void dp_route_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire
 	b->m[k] = m;
 	b->f[k] = f;
 	b->in[k] = (uint8_t)in;
+	b->hlim[k] = f->ip.hlim;
+	b->ll_src[k] = is_link_local(f->ip.src);
 	b->n = k + 1;
 }
 
@@ -172,22 +180,21 @@ static unsigned decide(struct gw_worker *w, const struct route_fib *fib, unsigne
 
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = b->m[i];
-		const struct wire_frame *f = b->f[i];
 		const struct route_nh *h = b->nh[i] == ROUTE_NONE ? NULL : &fib->nh[b->nh[i]];
 
 		if (b->kind[i] == DP_RT_NS) {
 			if (h != NULL && (h->flags & ROUTE_NH_LOCAL))
-				dp_ctrl_collect(w, m, f, &nd_row, tsc); /* NS for the router */
+				dp_ctrl_collect(w, m, b->f[i], &nd_row, tsc); /* for the router */
 			else
-				mcast(w, m, f, b->in[i]);
+				mcast(w, m, true, b->in[i]);
 		} else if (h == NULL) {
 			w->cnt.fwd_drop_no_route++;
 			icmp6_error(w, m, GW_EV_ERR_NOROUTE, WIRE_ICMP6_DST_UNREACH, tsc);
 		} else if (h->flags & ROUTE_NH_LOCAL) {
 			punt(w, m, b->in[i]);
-		} else if (is_link_local(f->ip.src)) {
+		} else if (b->ll_src[i]) {
 			drop(m, &w->cnt.fwd_drop_scope);
-		} else if (f->ip.hlim <= 1) {
+		} else if (b->hlim[i] <= 1) {
 			w->cnt.fwd_drop_hlim++;
 			icmp6_error(w, m, GW_EV_ERR_HLIM, WIRE_ICMP6_TIME_EXCEEDED, tsc);
 		} else {

@@ -29,6 +29,8 @@ struct dp_route_burst {
 	int32_t nh[GW_BURST_MAX];
 	uint8_t in[GW_BURST_MAX];   /* input port index */
 	uint8_t kind[GW_BURST_MAX]; /* enum dp_rt_kind */
+	uint8_t hlim[GW_BURST_MAX]; /* as received */
+	bool ll_src[GW_BURST_MAX];  /* a link-local source */
 	uint8_t key_of[GW_BURST_MAX];
 	/* the distinct neighbours of the burst */
 	struct neigh_key keys[GW_BURST_MAX];
