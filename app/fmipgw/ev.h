@@ -13,6 +13,10 @@ enum gw_ev {
 	GW_EV_CPS,     /* CPS (policed) */
 	GW_EV_ND,      /* other ND/SEND/MH messages for the router (policed) */
 	GW_EV_FBU,     /* an FBU whose authenticator verified on the fast path (not policed) */
+	/* the routing stage (dp/route.c; rate limited there, not policed) */
+	GW_EV_RESOLVE,	   /* a packet for a next hop without a usable neighbour entry */
+	GW_EV_ERR_HLIM,	   /* a packet whose Hop Limit expired: answer Time Exceeded */
+	GW_EV_ERR_NOROUTE, /* a packet without a route: answer Destination Unreachable 0 */
 	GW_EV__COUNT
 };
 

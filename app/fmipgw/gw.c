@@ -17,6 +17,7 @@
 
 #include "cp.h"
 #include "dp.h"
+#include "fwd.h"
 #include "gw.h"
 #include "lcore.h"
 #include "telemetry.h"
@@ -310,7 +311,7 @@ int gw_setup(struct gw *gw, char *err, size_t errlen)
 	for (unsigned i = 0; i < gw->n_workers; i++)
 		if (dp_worker_create(gw, i, l.workers[i], &gw->workers[i], err, errlen) < 0)
 			return -1;
-	if (cp_create(gw, l.ctrl, err, errlen) < 0)
+	if (cp_create(gw, l.ctrl, err, errlen) < 0 || fwd_create(gw, err, errlen) < 0)
 		return -1;
 	if (gw->n_slow != 0 && decision_ring(gw, err, errlen) < 0)
 		return -1;
@@ -335,6 +336,7 @@ void gw_teardown(struct gw *gw)
 	cp_slow_free(gw);
 	rte_ring_free(gw->dec_ring);
 	rte_mempool_free(gw->dec_pool);
+	fwd_free(gw); /* held packets back to the pool */
 	if (gw->kt != NULL)
 		keytab_free(gw->kt);
 	cp_free(gw);

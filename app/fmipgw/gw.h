@@ -63,6 +63,7 @@ struct gw_port {
 struct gw_worker;
 struct gw_ctrl;
 struct cp_slow;
+struct gw_fwd;
 
 struct gw {
 	struct gw_config cfg;
@@ -86,6 +87,7 @@ struct gw {
 	struct rte_mempool *dec_pool;	/* their struct cp_decision objects */
 	uint32_t cfg_gen;		/* bumped by each reload: lcores apply their copies */
 	struct rte_ring *ctrl_tx_relay; /* control -> worker 0 TX, for ctrl_via_worker ports */
+	struct gw_fwd *fwd;		/* routes, neighbours, exception ports (fwd.h) */
 	uint64_t start_tsc;
 	double duration; /* seconds; 0: run until a signal */
 };

@@ -116,8 +116,12 @@ def write_routes(work, n):
     return l3, l34, fg
 
 
+PCAP0_MAC = '027063617000'  # net_pcap's first port (the frames are addressed to it, as a
+#                             router's input is: fmipgw drops unicast frames for other MACs)
+
+
 def write_flows(work, n):
-    path = os.path.join(work, 'flows_%d.pcap' % n)
+    path = os.path.join(work, 'flows_%d_to_%s.pcap' % (n, PCAP0_MAC))
     if os.path.exists(path):
         return path
     frames = []
@@ -128,7 +132,7 @@ def write_flows(work, n):
         payload = b'\x00\x00'
         udp = struct.pack('!HHHH', 40000, 9, 8 + len(payload), 0) + payload
         ip6 = struct.pack('!IHBB', 6 << 28, len(udp), 17, 64) + src + dst + udp
-        eth = bytes.fromhex('020000000000' '020000000009' '86dd')
+        eth = bytes.fromhex(PCAP0_MAC + '020000000009' '86dd')
         frames.append(eth + ip6)  # 64 octets
     with open(path, 'wb') as f:
         f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
@@ -191,15 +195,18 @@ class Proc:
         self.t.join(timeout=5)
 
 
-def measure(proc, prefix, secs, timeout):
-    """Wait until proc forwards, then sample port stats over secs.  Returns a dict."""
+def measure(proc, prefix, secs, timeout, probe=None):
+    """Wait until proc forwards, then sample port stats over secs (and probe(), if given, at
+    both ends: 'probe' is its difference).  Returns a dict."""
     if not proc.ready.wait(timeout):
         proc.stop()
         die('not forwarding after %d s:\n%s' % (timeout, '\n'.join(proc.tail)))
     time.sleep(0.5)  # warm-up
+    p0 = probe() if probe else {}
     a0, b0, t0 = port_stats(prefix, 0), port_stats(prefix, 1), time.monotonic()
     time.sleep(secs)
     a1, b1, t1 = port_stats(prefix, 0), port_stats(prefix, 1), time.monotonic()
+    p1 = probe() if probe else {}
     proc.stop()
     fwd = b1['opackets'] - b0['opackets']
     dt = t1 - t0
@@ -207,7 +214,8 @@ def measure(proc, prefix, secs, timeout):
             'rx': a1['ipackets'] - a0['ipackets'], 'missed': a1['imissed'] - a0['imissed'],
             'mpps': fwd / dt / 1e6,
             'ticks': proc.tsc_hz * dt / fwd if fwd and proc.tsc_hz else None,
-            'tsc_hz': proc.tsc_hz}
+            'tsc_hz': proc.tsc_hz,
+            'probe': {k: p1[k] - p0[k] for k in p0 if isinstance(p0[k], int)}}
 
 
 def run_l3fwd(exe, work, n, secs):
@@ -227,13 +235,70 @@ def run_l3fwd(exe, work, n, secs):
     return r
 
 
-def run_fmipgw(build, work, n, secs):
-    """The fmipgw side: the same vdevs, flows, routes (write_routes' fmipgw file) and
-    sampling, with a static neighbour fe80::1 on port 1 and one worker.  It comes with the
-    gateway's forwarding stage (issue 11 integration); until then there is nothing to run."""
+FMIPGW_CONF = """[router]
+key_file = {cred}/router.key.pem
+params_file = {cred}/router.cga.params
+cert_file = {cred}/router.chain.pem
+anchor_file = {cred}/trust-anchor.pem
+prefixes = 2003::/64
+[par]
+addresses = 2003::1
+[ports]
+mbufs = 16383
+rx_desc = 1024
+tx_desc = 1024
+burst = 32
+[routes]
+max_routes = {max_routes}
+tbl8_groups = {tbl8}
+file = {routes}
+[neighbours]
+static.nh = fe80::1 port 1 02:00:00:00:00:02
+"""
+
+
+def fmipgw_conf(build, source, work, n):
+    """Credentials (once) and the gateway's configuration for n routes."""
+    cred = os.path.join(work, 'cred')
+    if not os.path.exists(os.path.join(cred, 'router.key.pem')):
+        r = subprocess.run(['sh', os.path.join(source, 'conf', 'make-credentials.sh'), '--out',
+                            cred, '--prefix', '2003::/64', '--fmipctl',
+                            os.path.join(build, 'app', 'fmipctl', 'fmipctl')],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            die('make-credentials.sh failed:\n' + r.stdout[-1000:] + r.stderr[-1000:])
+    conf = os.path.join(work, 'fmipgw_%d.conf' % n)
+    with open(conf, 'w') as f:
+        f.write(FMIPGW_CONF.format(cred=cred, max_routes=n + 16, tbl8=n // 128 + 256,
+                                   routes=write_routes(work, n)[2]))
+    return conf
+
+
+def gw_stats(prefix):
+    return telemetry(prefix, '/fmipgw/stats')['/fmipgw/stats']
+
+
+def run_fmipgw(build, source, work, n, secs):
+    """The fmipgw side: the same vdevs, flows, routes (write_routes' fmipgw file) and sampling;
+    a static neighbour fe80::1 on port 1 (l3fwd's --eth-dest), the control lcore on lcore 0 and
+    the one worker on lcore 1 (l3fwd's lcore).  Returns measure()'s dict and the gateway's
+    counters over the measurement, or None when the binary was not built."""
     exe = os.path.join(build, 'app', 'fmipgw', 'fmipgw')
-    _ = (exe, write_routes(work, n), write_flows(work, n), secs)
-    return None
+    if not os.path.exists(exe):
+        return None
+    conf = fmipgw_conf(build, source, work, n)
+    pcap = write_flows(work, n)
+    prefix = 'bfwd_gw_%d_%d' % (n, os.getpid())
+    argv = [exe] + [x if x != '1' else '0-1' for x in EAL] + [
+        '--file-prefix', prefix, '--vdev', 'net_pcap0,rx_pcap=%s,infinite_rx=1' % pcap,
+        '--vdev', 'net_null0,no-rx=1', '--', '--config', conf]
+    proc = Proc(argv, r'fmipgw: running')
+    if not proc.ready.wait(120 + n // 5000):
+        proc.stop()
+        die('fmipgw did not start:\n%s' % '\n'.join(proc.tail))
+    r = measure(proc, prefix, secs, timeout=1, probe=lambda: gw_stats(prefix))
+    r['argv'] = argv
+    return r
 
 
 def main():
@@ -264,15 +329,32 @@ def main():
             die('l3fwd added %d routes, expected %d' % (r['routes_added'], n))
         if r['fwd'] <= 0 or r['back'] != 0:
             die('l3fwd did not route: port 1 sent %d, port 0 sent %d' % (r['fwd'], r['back']))
-        g = run_fmipgw(a.build, work, n, secs)
-        gm = '%.2f' % g['mpps'] if g else 'not yet'
+        g = run_fmipgw(a.build, a.source, work, n, secs)
+        if g is not None:
+            check_fmipgw(g)
+        gm = '%.2f' % g['mpps'] if g else 'not built'
         gt = '%.0f' % g['ticks'] if g and g['ticks'] else '-'
         ratio = '%.2f' % (g['mpps'] / r['mpps']) if g else '-'
         lt = '%.0f' % r['ticks'] if r['ticks'] else '-'
         print('| %d | %.2f | %s | %s | %s | %s | >= 0.9 |' % (n, r['mpps'], lt, gm, gt, ratio))
     print('\nl3fwd: %s' % ' '.join(r['argv']))
+    if g is not None:
+        print('fmipgw: %s' % ' '.join(g['argv']))
     if a.smoke:
-        print('smoke: l3fwd built and forwarded through its LPM6 (no figure asserted); ok')
+        print('smoke: l3fwd and fmipgw built and forwarded through their LPM6 (no figure '
+              'asserted); ok')
+
+
+def check_fmipgw(g):
+    """The gateway routed what port 1 sent (its FIB and static neighbour), and nothing else."""
+    c = g['probe']
+    if g['fwd'] <= 0 or g['back'] != 0 or c.get('fwd_packets', 0) < g['fwd']:
+        die('fmipgw did not route: port 1 sent %d, port 0 %d, fwd_packets %d' % (
+            g['fwd'], g['back'], c.get('fwd_packets', 0)))
+    lost = {k: v for k, v in c.items() if v and (k.startswith('fwd_drop') or k in (
+        'drop_malformed', 'fwd_to_resolve', 'drop_pass'))}
+    if lost:
+        die('fmipgw: packets not routed during the run: %s' % lost)
 
 
 if __name__ == '__main__':

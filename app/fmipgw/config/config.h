@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "ev.h"
+#include "fwd_cfg.h"
 #include "hk.h"
 #include "mac.h"
 #include "send.h"
@@ -103,6 +104,8 @@ struct gw_config {
 	/* [security] */
 	bool allow_core_dumps;
 	uint32_t secret_heap_mb;
+	/* [routes], [neighbours], [icmp6], [exception] (fwd_cfg.h) */
+	struct gw_fwd_cfg fwd;
 
 	/* the effective value of every key as text, for /fmipgw/config (no secrets in it) */
 	char (*text)[GW_CFG_TEXT];     /* replaced whole on reload (atomic pointer store) */

@@ -106,10 +106,17 @@ static int load_section(struct rte_cfgfile *cf, const char *sec, struct gw_confi
 			      sec);
 	}
 	for (int i = 0; i < nent && rc == 0; i++) {
-		int ki = config_key_index(sec, ent[i].name);
+		int ki = config_key_index(sec, ent[i].name), fr = 0;
 		char *v = config_trim(ent[i].value);
 
-		if (ki < 0)
+		if (ki < 0) /* route.<label>, static.<label> (fwd_cfg.c) */
+			fr = config_fwd_entry(cfg, sec, ent[i].name, v, e, sizeof(e));
+		if (fr < 0)
+			rc = failed(f, config_find_line(file, sec, ent[i].name), "%s: %s",
+				    ent[i].name, e);
+		else if (fr > 0)
+			continue;
+		else if (ki < 0)
 			rc = failed(f, config_find_line(file, sec, ent[i].name),
 				    "unknown key '%s' in [%s]", ent[i].name, sec);
 		else if (config_parse_value(&config_keys[ki], v, base, cfg, e, sizeof(e)) < 0)
@@ -203,6 +210,15 @@ static int validate(struct gw_config *cfg, struct fail *f)
 #undef LINE
 }
 
+/* The route file and the exception map, after every section (fwd_cfg.c). */
+static int fwd_finish(struct gw_config *cfg, struct fail *f)
+{
+	char e[300];
+	unsigned line;
+
+	return config_fwd_finish(cfg, &line, e, sizeof(e)) < 0 ? failed(f, line, "%s", e) : 0;
+}
+
 int config_load(const char *file, struct gw_config *cfg, char *err, size_t errlen)
 {
 	struct rte_cfgfile *cf = NULL;
@@ -217,6 +233,7 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 		return -1;
 	}
 	snprintf(cfg->file, sizeof(cfg->file), "%s", file);
+	config_fwd_init(cfg);
 	set_defaults(cfg);
 	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: cannot read the configuration file: %s", file,
@@ -230,7 +247,7 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 		failed(&f, 0, "rte_cfgfile cannot parse the file");
 		goto fail;
 	}
-	if (load_sections(cf, cfg, &f) == 0 && validate(cfg, &f) == 0)
+	if (load_sections(cf, cfg, &f) == 0 && validate(cfg, &f) == 0 && fwd_finish(cfg, &f) == 0)
 		rc = 0;
 fail:
 	if (rc != 0)
@@ -241,6 +258,7 @@ out:
 	if (rc != 0) {
 		free(cfg->text);
 		cfg->text = NULL;
+		config_fwd_free(cfg);
 	}
 	return rc;
 }
@@ -251,6 +269,7 @@ void config_free(struct gw_config *cfg)
 	cfg->text = NULL;
 	free(cfg->text_old);
 	cfg->text_old = NULL;
+	config_fwd_free(cfg);
 }
 
 unsigned config_key_line(const struct gw_config *cfg, const char *section, const char *key)

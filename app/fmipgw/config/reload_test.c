@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "cfg_test.h"
 #include "config.h"
 
 static char dir[] = "/tmp/fmipgw_reload_test.XXXXXX";
@@ -43,17 +44,10 @@ static void write_conf(const char *path, unsigned hk, const char *pass, unsigned
 
 static int group_setup(void **state)
 {
-	FILE *k;
-
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(keyf, sizeof(keyf), "%s/router.key", dir);
+	cfg_test_dir(dir, keyf, sizeof(keyf));
 	snprintf(fa, sizeof(fa), "%s/a.conf", dir);
 	snprintf(fb, sizeof(fb), "%s/b.conf", dir);
-	k = fopen(keyf, "w");
-	assert_non_null(k);
-	fclose(k);
-	assert_int_equal(chmod(keyf, 0600), 0);
 	return 0;
 }
 

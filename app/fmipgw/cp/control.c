@@ -15,6 +15,7 @@
 
 #include "cp.h"
 #include "dp.h"
+#include "fwd.h"
 
 /* Per-AT live counts for /fmipgw/keys: the writer iterates its own table. */
 static void count_keys(struct gw_ctrl *c)
@@ -96,6 +97,7 @@ int cp_main(void *arg)
 		}
 		if (now >= c->next_sweep)
 			sweep(c, now);
+		fwd_tick(c, now); /* neighbour timers, old FIBs, telemetry snapshot */
 		switch (dp_idle_next(&idle, busy, &us)) {
 		case DP_IDLE_PAUSE:
 			rte_pause();

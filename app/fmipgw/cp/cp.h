@@ -15,6 +15,10 @@
  *   slow.c       the slow-path lcores ([lcores] slow): RtSolPr work from every worker's ring
  *                to them, decisions to the writer through one ring
  *   cps.c        CPS -> CPA
+ *   nd.c         ND for the router: NA/NS into the neighbour table, NA for its addresses
+ *   resolve.c    next-hop resolution: held packets, NS timers (fwd.h, lib/route)
+ *   icmp6_err.c  Time Exceeded / Destination Unreachable from the routing stage's packets
+ *   fwd_setup.c  the FIB, neighbour table and exception ports: start-up, reload, timers
  *   fbu_event.c  an accepted FBU: hk_fbu_check (A4, A21, flags, Alt-CoA)
  *   creds.c      the credentials checks shared with `--check`
  *   ctrl_tx.c    sending on the control lcore's TX queue (or worker 0's relay)
@@ -132,11 +136,19 @@ extern const struct cp_handler cp_handlers[GW_EV__COUNT];
  * the table has no row for is counted (nd_rx) and dropped. */
 void cp_dispatch(struct gw_ctrl *c, struct rte_mbuf *m, const struct cp_handler *table);
 
-/* the handlers (prov.c, cps.c, fbu_event.c, handlers.c) */
+/* the handlers (prov.c, cps.c, fbu_event.c, nd.c, resolve.c, icmp6_err.c) */
 void cp_on_rtsolpr(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
 void cp_on_cps(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
 void cp_on_fbu(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
 void cp_on_nd(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
+void cp_on_resolve(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
+void cp_on_err_hlim(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
+void cp_on_err_noroute(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
+
+/* resolve.c: forward m (a frame the routing stage routed) to mac out of port (index); the
+ * neighbour timers (NS to send), every FWD_TICK_MS. */
+void cp_fwd_send(struct gw_ctrl *c, struct rte_mbuf *m, unsigned port, const uint8_t mac[6]);
+void cp_neigh_timers(struct gw_ctrl *c);
 
 /* work.c */
 /* The work context of an lcore: lib/hk's AR configuration and state, the CPA server, from gw's
@@ -175,6 +187,8 @@ int cp_creds_check(struct gw_config *cfg, struct send_creds *creds, struct send_
  * -1: none).  0, or -1 counted in ctrl_tx_failed. */
 int cp_tx(struct gw_ctrl *c, uint16_t port, const uint8_t dst_mac[6], int vlan, const uint8_t *pkt,
 	  size_t len);
+/* Send the frame m as it is out of port (DPDK id); m is consumed.  0, or -1 counted. */
+int cp_tx_mbuf(struct gw_ctrl *c, uint16_t port, struct rte_mbuf *m);
 
 /* latency.c */
 void cp_latency_record(struct gw_ctrl *c, uint64_t rx_tsc);

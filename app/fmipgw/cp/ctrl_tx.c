@@ -8,6 +8,21 @@
 
 #include "cp.h"
 
+int cp_tx_mbuf(struct gw_ctrl *c, uint16_t port, struct rte_mbuf *m)
+{
+	struct gw *gw = c->gw;
+	const struct gw_port *gp = &gw->ports[gw_port_index(gw, port)];
+
+	m->port = port;
+	if (gp->ctrl_via_worker ? rte_ring_mp_enqueue(gw->ctrl_tx_relay, m) != 0
+				: rte_eth_tx_burst(port, c->txq, &m, 1) != 1) {
+		rte_pktmbuf_free(m);
+		c->cnt.ctrl_tx_failed++;
+		return -1;
+	}
+	return 0;
+}
+
 int cp_tx(struct gw_ctrl *c, uint16_t port, const uint8_t dst_mac[6], int vlan, const uint8_t *pkt,
 	  size_t len)
 {
@@ -35,13 +50,7 @@ int cp_tx(struct gw_ctrl *c, uint16_t port, const uint8_t dst_mac[6], int vlan, 
 		rte_pktmbuf_free(m);
 		goto fail;
 	}
-	m->port = port;
-	if (gp->ctrl_via_worker ? rte_ring_mp_enqueue(gw->ctrl_tx_relay, m) != 0
-				: rte_eth_tx_burst(port, c->txq, &m, 1) != 1) {
-		rte_pktmbuf_free(m);
-		goto fail;
-	}
-	return 0;
+	return cp_tx_mbuf(c, port, m);
 fail:
 	c->cnt.ctrl_tx_failed++;
 	return -1;

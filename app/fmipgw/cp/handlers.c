@@ -5,20 +5,14 @@
  */
 #include "cp.h"
 
-/* ND proper (RS/NS/...), FBack, HI, HAck for the router: counted, left to the router's own
- * control plane until a handler takes them. */
-void cp_on_nd(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
-{
-	(void)m;
-	(void)rx_tsc;
-	c->cnt.nd_rx++;
-}
-
 const struct cp_handler cp_handlers[GW_EV__COUNT] = {
 	[GW_EV_RTSOLPR] = { "rtsolpr", cp_on_rtsolpr },
 	[GW_EV_CPS] = { "cps", cp_on_cps },
 	[GW_EV_ND] = { "nd", cp_on_nd },
 	[GW_EV_FBU] = { "fbu", cp_on_fbu },
+	[GW_EV_RESOLVE] = { "resolve", cp_on_resolve },
+	[GW_EV_ERR_HLIM] = { "time-exceeded", cp_on_err_hlim },
+	[GW_EV_ERR_NOROUTE] = { "no-route", cp_on_err_noroute },
 };
 
 void cp_dispatch(struct gw_ctrl *c, struct rte_mbuf *m, const struct cp_handler *table)

@@ -64,6 +64,9 @@ static void table_complete(void **state)
 	assert_ptr_equal(cp_handlers[GW_EV_CPS].fn, cp_on_cps);
 	assert_ptr_equal(cp_handlers[GW_EV_ND].fn, cp_on_nd);
 	assert_ptr_equal(cp_handlers[GW_EV_FBU].fn, cp_on_fbu);
+	assert_ptr_equal(cp_handlers[GW_EV_RESOLVE].fn, cp_on_resolve);
+	assert_ptr_equal(cp_handlers[GW_EV_ERR_HLIM].fn, cp_on_err_hlim);
+	assert_ptr_equal(cp_handlers[GW_EV_ERR_NOROUTE].fn, cp_on_err_noroute);
 }
 
 static unsigned calls[GW_EV__COUNT];
@@ -82,6 +85,9 @@ RECORDER(GW_EV_RTSOLPR)
 RECORDER(GW_EV_CPS)
 RECORDER(GW_EV_ND)
 RECORDER(GW_EV_FBU)
+RECORDER(GW_EV_RESOLVE)
+RECORDER(GW_EV_ERR_HLIM)
+RECORDER(GW_EV_ERR_NOROUTE)
 
 /* Dispatch reaches exactly the event's row, with the worker's RX time and the mbuf. */
 static void dispatch_by_event(void **state)
@@ -91,6 +97,9 @@ static void dispatch_by_event(void **state)
 		[GW_EV_CPS] = { "c", rec_GW_EV_CPS },
 		[GW_EV_ND] = { "n", rec_GW_EV_ND },
 		[GW_EV_FBU] = { "f", rec_GW_EV_FBU },
+		[GW_EV_RESOLVE] = { "s", rec_GW_EV_RESOLVE },
+		[GW_EV_ERR_HLIM] = { "h", rec_GW_EV_ERR_HLIM },
+		[GW_EV_ERR_NOROUTE] = { "u", rec_GW_EV_ERR_NOROUTE },
 	};
 
 	(void)state;

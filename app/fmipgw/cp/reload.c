@@ -7,6 +7,7 @@
  */
 #include "cp.h"
 #include "dp.h"
+#include "fwd.h"
 
 void cp_apply_runtime(struct gw *gw)
 {
@@ -31,6 +32,8 @@ void cp_reload(struct gw *gw)
 		return;
 	}
 	changed = config_apply_reload(&gw->cfg, &loaded, warn, sizeof(warn));
+	if (fwd_reload(gw, &loaded) < 0) /* routes, static neighbours */
+		gw->ctrl->cnt.reload_errors++;
 	config_free(&loaded);
 	__atomic_add_fetch(&gw->cfg_gen, 1, __ATOMIC_RELEASE);
 	if (changed)

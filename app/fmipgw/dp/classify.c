@@ -17,13 +17,16 @@ static const struct dp_class rows[WIRE_MSG__COUNT] = {
 };
 
 /* everything else: not the gateway's */
-static const struct dp_class other = { DP_STAGE_PASS, DP_DST_NONE, 0 };
+static const struct dp_class other = { DP_STAGE_ROUTE, DP_DST_NONE, 0 };
 
 const struct dp_event dp_events[GW_EV__COUNT] = {
 	[GW_EV_RTSOLPR] = { GW_CNT_OFF(ctrl_rtsolpr), GW_CNT_OFF(drop_policer_rtsolpr) },
 	[GW_EV_CPS] = { GW_CNT_OFF(ctrl_cps), GW_CNT_OFF(drop_policer_cps) },
 	[GW_EV_ND] = { GW_CNT_OFF(ctrl_nd), GW_CNT_OFF(drop_policer_nd) },
 	[GW_EV_FBU] = { GW_CNT_OFF(fbu_accepted), 0 },
+	[GW_EV_RESOLVE] = { GW_CNT_OFF(fwd_to_resolve), 0 },
+	[GW_EV_ERR_HLIM] = { GW_CNT_OFF(icmp6_err_queued), 0 },
+	[GW_EV_ERR_NOROUTE] = { GW_CNT_OFF(icmp6_err_queued), 0 },
 };
 
 static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 0x02 };

@@ -21,6 +21,8 @@ enum dp_stage {
 	DP_STAGE_FBU,	   /* FBU to a PAR address: key lookup, MAC, sequence (dp/fbu.c) */
 	DP_STAGE_CTRL,	   /* for the control plane: policer, ring (dp/relay.c) */
 	DP_STAGE_FRAG,	   /* a fragment for the router: never reassembled, dropped */
+	DP_STAGE_ROUTE,	   /* everything else: FIB, neighbours, exception port (dp/route.c);
+			      last: stages hand packets on to it in their flush */
 	DP_STAGE__COUNT
 };
 

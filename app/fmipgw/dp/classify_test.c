@@ -37,7 +37,7 @@ static const struct dp_class *classify(const uint8_t *pkt, size_t len, struct wi
 }
 
 /* The published FBUs (PROTOCOL.md 10.3, 10.4) to the PAR: the FBU stage; to another address
- * (not a PAR): passed through. */
+ * (not a PAR): the routing stage. */
 static void fbu_rows(void **state)
 {
 	struct wire_frame f;
@@ -52,11 +52,11 @@ static void fbu_rows(void **state)
 	assert_int_equal(r->stage, DP_STAGE_FBU);
 	cfg.par[0][15] = 2; /* the gateway is 2003::2 now: the FBU is someone else's */
 	r = classify(ref_fbu_at0_from_par_link_ipv6, ref_fbu_at0_from_par_link_ipv6_len, &f);
-	assert_int_equal(r->stage, DP_STAGE_PASS);
+	assert_int_equal(r->stage, DP_STAGE_ROUTE);
 }
 
 /* The published RtSolPr (to all-routers): the control stage as GW_EV_RTSOLPR; the published
- * PrRtAdv (to an MN) and FBack (to the NCoA) are not the router's: passed through; an FBack to
+ * PrRtAdv (to an MN) and FBack (to the NCoA) are not the router's: the routing stage; an FBack to
  * the router's PAR address is other control traffic (GW_EV_ND). */
 static void control_rows(void **state)
 {
@@ -71,10 +71,10 @@ static void control_rows(void **state)
 	assert_int_equal(r->ev, GW_EV_RTSOLPR);
 	r = classify(ref_send_prrtadv_ipv6, ref_send_prrtadv_ipv6_len, &f);
 	assert_int_equal(f.msg, WIRE_MSG_PRRTADV);
-	assert_int_equal(r->stage, DP_STAGE_PASS);
+	assert_int_equal(r->stage, DP_STAGE_ROUTE);
 	r = classify(ref_fbu_at0_fback_ipv6, ref_fbu_at0_fback_ipv6_len, &f);
 	assert_int_equal(f.msg, WIRE_MSG_FBACK);
-	assert_int_equal(r->stage, DP_STAGE_PASS);
+	assert_int_equal(r->stage, DP_STAGE_ROUTE);
 	/* the same FBack with source and destination swapped, i.e. to the PAR address (the MH
 	 * checksum's pseudo-header sums both addresses: the swap keeps it valid) */
 	memcpy(pkt, ref_fbu_at0_fback_ipv6, ref_fbu_at0_fback_ipv6_len);
@@ -85,7 +85,7 @@ static void control_rows(void **state)
 	assert_int_equal(r->ev, GW_EV_ND);
 }
 
-/* A fragment for the router is dropped (never reassembled); one for another host passes. */
+/* A fragment for the router is dropped (never reassembled); one for another host is routed. */
 static void fragment_rows(void **state)
 {
 	static const uint8_t mn[16] = { 0x20, 0x03, [15] = 0x42 };
@@ -106,7 +106,7 @@ static void fragment_rows(void **state)
 	assert_int_equal(classify(pkt, w.len, &f)->stage, DP_STAGE_FRAG);
 	assert_int_equal(f.msg, WIRE_MSG_FRAGMENT);
 	memcpy(pkt + 24, mn, 16); /* to another host */
-	assert_int_equal(classify(pkt, w.len, &f)->stage, DP_STAGE_PASS);
+	assert_int_equal(classify(pkt, w.len, &f)->stage, DP_STAGE_ROUTE);
 }
 
 static void router_dst(void **state)
@@ -148,6 +148,11 @@ static void event_counters(void **state)
 	assert_int_equal(dp_events[GW_EV_ND].queued, GW_CNT_OFF(ctrl_nd));
 	assert_int_equal(dp_events[GW_EV_ND].policed, GW_CNT_OFF(drop_policer_nd));
 	assert_int_equal(dp_events[GW_EV_FBU].queued, GW_CNT_OFF(fbu_accepted));
+	/* the routing stage's hand-overs (not policed: rate limited in dp/route.c) */
+	assert_int_equal(dp_events[GW_EV_RESOLVE].queued, GW_CNT_OFF(fwd_to_resolve));
+	assert_int_equal(dp_events[GW_EV_ERR_HLIM].queued, GW_CNT_OFF(icmp6_err_queued));
+	assert_int_equal(dp_events[GW_EV_ERR_NOROUTE].queued, GW_CNT_OFF(icmp6_err_queued));
+	assert_true(GW_EV_RESOLVE > GW_EV__POLICED && GW_EV_ERR_NOROUTE > GW_EV__POLICED);
 	for (unsigned a = 0; a < GW_EV__POLICED; a++)
 		for (unsigned b = a + 1; b < GW_EV__POLICED; b++) {
 			assert_int_not_equal(dp_events[a].queued, dp_events[b].queued);

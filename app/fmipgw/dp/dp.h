@@ -33,6 +33,7 @@
 #include "mac.h"
 #include "idle.h"
 #include "policer.h"
+#include "route_stage.h"
 #include "wire.h"
 
 /* One FBU between its collection and its verification (dp/fbu.c): the mbuf and where the
@@ -89,6 +90,7 @@ struct gw_worker {
 	struct rte_mbuf *pkts[GW_BURST_MAX];
 	struct wire_frame frames[GW_BURST_MAX];
 	struct dp_fbu_burst fbu;
+	struct dp_route_burst route;
 	struct dp_txbuf tx;
 } __attribute__((aligned(64)));
 

@@ -54,6 +54,13 @@ void dp_ctrl_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_
 /* tx.c */
 void dp_pass_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);
+/* route.c: everything else (the row of `other`), and what other stages hand on — from their
+ * collect or their flush (the routing stage is flushed last).  f must describe m as it is
+ * (a stage that changed m decodes it again); it is read at collect, and an NS's frame again
+ * at flush (the control stage's policer), so it must live until then, as w->frames do. */
+void dp_route_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
+		      const struct dp_class *row, uint64_t tsc);
+void dp_route_flush(struct gw_worker *w, uint64_t tsc);
 /* worker.c */
 void dp_frag_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);

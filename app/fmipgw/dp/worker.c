@@ -26,6 +26,7 @@ static const struct dp_stage_ops stages[DP_STAGE__COUNT] = {
 	[DP_STAGE_FBU] = { "fbu", dp_fbu_collect, dp_fbu_flush },
 	[DP_STAGE_CTRL] = { "ctrl", dp_ctrl_collect, NULL },
 	[DP_STAGE_FRAG] = { "fragment", dp_frag_collect, NULL },
+	[DP_STAGE_ROUTE] = { "route", dp_route_collect, dp_route_flush },
 };
 
 static inline void drop_malformed(struct gw_worker *w, struct rte_mbuf *m, int e)
@@ -111,7 +112,7 @@ static inline bool worker_turn(struct gw_worker *w, uint16_t burst)
 		if (w->rxq >= gw->ports[p].p.nb_rxq)
 			continue;
 		n = rx_port(w, p, burst, &busy);
-		if (n != 0)
+		if (n != 0 && !dp_exc_rx(w, p, n)) /* an exception port's: out of its data port */
 			process_burst(w, n, rte_rdtsc());
 	}
 	if (w->dist_ring != NULL) {

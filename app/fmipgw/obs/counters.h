@@ -46,9 +46,25 @@
 	X(drop_policer_nd, "packets", "dropped: other control traffic over the policer rate")     \
 	X(drop_ring_full, "packets", "dropped: ring to control full (not FBUs; not ctrl_*)")      \
 	/* everything else */                                                                     \
-	X(pass_tx, "packets", "passed through (pass_through = same/other)")                       \
+	X(pass_tx, "packets", "sent by workers (passed, forwarded, punted, injected)")            \
 	X(drop_pass, "packets", "dropped: not for the gateway and pass_through = drop")           \
 	X(drop_tx_full, "packets", "dropped: TX queue full")                                      \
+	/* the routing stage (dp/route.c) */                                                      \
+	X(fwd_packets, "packets", "forwarded (FIB, neighbour, Hop Limit - 1)")                    \
+	X(fwd_drop_no_route, "packets", "dropped: no route (Destination Unreachable 0 answered)") \
+	X(fwd_drop_hlim, "packets", "dropped: Hop Limit 0 or 1 (Time Exceeded, rate limited)")    \
+	X(fwd_drop_scope, "packets", "dropped: link-local source, not to leave its link")         \
+	X(fwd_drop_l2_other, "packets", "dropped: unicast frame for another MAC (promiscuous)")   \
+	X(fwd_drop_multicast, "packets", "dropped: multicast beyond link scope or not taken")     \
+	X(fwd_to_resolve, "packets", "handed to control: next hop not resolved yet")              \
+	X(fwd_drop_unresolved, "packets", "dropped: next hop unresolved, over resolve_rate")      \
+	X(fwd_drop_neigh_failed, "packets", "dropped: the next hop failed to resolve")            \
+	X(icmp6_err_queued, "packets", "ICMPv6 errors handed to control to build and send")       \
+	X(icmp6_err_ratelimited, "packets", "ICMPv6 errors not sent: [icmp6] error_rate")         \
+	X(icmp6_err_suppressed, "packets", "ICMPv6 errors not sent: RFC 4443 2.4 (e) rules")      \
+	X(exc_punted, "packets", "for the router: sent to the exception port (kernel)")           \
+	X(exc_injected, "packets", "from an exception port (kernel): out of its data port")       \
+	X(exc_drop_no_port, "packets", "dropped: for the router, its port has no exception port") \
 	/* software distribution ([lcores] distribute) */                                         \
 	X(dist_tx, "packets", "handed to the worker their addresses hash to (distributed port)")  \
 	X(dist_rx, "packets", "received from another worker's distribution")                      \
@@ -80,6 +96,16 @@
 	X(ctrl_tx_failed, "packets", "control packets not sent (no mbuf, TX full, too long)")     \
 	X(ctrl_ret_tx, "packets", "control packets worker 0 sent from the return ring")           \
 	X(ctrl_ret_tx_failed, "packets", "return-ring packets worker 0 could not send (TX full)") \
+	X(fwd_ctrl_tx, "packets", "forwarded by control once the next hop resolved")              \
+	X(fwd_ctrl_drop, "packets", "dropped by control: no route any more, neighbour refused")   \
+	X(icmp6_err_sent, "packets", "ICMPv6 errors sent (Time Exceeded, Dest. Unreachable)")     \
+	X(ns_sent_mcast, "packets", "NSs sent to a solicited-node group (address resolution)")    \
+	X(ns_sent_ucast, "packets", "unicast NSs sent (reachability probes)")                     \
+	X(ns_rx, "packets", "NSs for the router's addresses received")                            \
+	X(na_rx, "packets", "NAs received (neighbour table input)")                               \
+	X(na_tx, "packets", "NAs sent for the router's addresses")                                \
+	X(nd_invalid, "packets", "NS/NA refused by the RFC 4861 7.1 checks")                      \
+	X(exc_nd_copied, "packets", "ND/RA/MLD for the router copied to the kernel (nd)")         \
 	X(keys_expired, "keys", "keys removed by the expiry sweep")                               \
 	X(rtsolpr_cycles, "TSC ticks",                                                            \
 	  "time spent in lib/hk serving RtSolPr (all lcores doing it)")                           \

@@ -20,6 +20,8 @@
 #include "cp.h"
 #include "dp.h"
 #include "fbu.h"
+#include "fwd.h"
+#include "fwd_tel.h"
 #include "telemetry.h"
 
 static struct gw *tel_gw;
@@ -344,6 +346,20 @@ static int cmd_config(const char *cmd, const char *params, struct rte_tel_data *
 	return failed || (rc != 0 && rc != E2BIG) ? -1 : 0;
 }
 
+static int cmd_routes(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return fwd_tel_routes(tel_gw, d);
+}
+
+static int cmd_neighbours(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return fwd_tel_neighbours(tel_gw, d);
+}
+
 /* Every command through the teardown guard: -1 (an error to the client) once stopping. */
 #define TEL_GUARDED(fn)                                                                      \
 	static int fn##_guarded(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -360,6 +376,8 @@ TEL_GUARDED(cmd_lcore)
 TEL_GUARDED(cmd_keys)
 TEL_GUARDED(cmd_key)
 TEL_GUARDED(cmd_config)
+TEL_GUARDED(cmd_routes)
+TEL_GUARDED(cmd_neighbours)
 
 static bool name_ok(const char *s)
 {
@@ -384,6 +402,9 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 		{ "/fmipgw/key", cmd_key_guarded,
 		  "one key record, no secrets. Parameter: IPv6 address" },
 		{ "/fmipgw/config", cmd_config_guarded, "effective configuration. No parameters" },
+		{ "/fmipgw/routes", cmd_routes_guarded, "the FIB and its routes. No parameters" },
+		{ "/fmipgw/neighbours", cmd_neighbours_guarded,
+		  "the neighbour table. No parameters" },
 	};
 
 	tel_gw = gw;

@@ -8,6 +8,8 @@
  *   /fmipgw/keys          live keys, capacity, table statistics, live keys per AT
  *   /fmipgw/key,<address> one key record without secrets (AT, times, last sequence)
  *   /fmipgw/config        the effective value of every configuration key
+ *   /fmipgw/routes        the FIB (generation, routes, errors) and the configured routes
+ *   /fmipgw/neighbours    the neighbour table's statistics and entries (fwd_tel.h)
  */
 #ifndef FMIPGW_TELEMETRY_H
 #define FMIPGW_TELEMETRY_H
