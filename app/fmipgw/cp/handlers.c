@@ -5,8 +5,8 @@
  */
 #include "cp.h"
 
-/* ND proper (RS/NS/...), FBack, HI, HAck for the router: counted, left to the router's own
- * control plane until a handler takes them. */
+/* ND proper (RS/NS/...), FBack for the router: counted, left to the router's own control
+ * plane until a handler takes them. */
 void cp_on_nd(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 {
 	(void)m;
@@ -18,6 +18,8 @@ const struct cp_handler cp_handlers[GW_EV__COUNT] = {
 	[GW_EV_RTSOLPR] = { "rtsolpr", cp_on_rtsolpr },
 	[GW_EV_CPS] = { "cps", cp_on_cps },
 	[GW_EV_ND] = { "nd", cp_on_nd },
+	[GW_EV_HI] = { "hi", cp_on_hi },
+	[GW_EV_HACK] = { "hack", cp_on_hack },
 	[GW_EV_FBU] = { "fbu", cp_on_fbu },
 };
 

@@ -64,6 +64,8 @@ static void table_complete(void **state)
 	assert_ptr_equal(cp_handlers[GW_EV_CPS].fn, cp_on_cps);
 	assert_ptr_equal(cp_handlers[GW_EV_ND].fn, cp_on_nd);
 	assert_ptr_equal(cp_handlers[GW_EV_FBU].fn, cp_on_fbu);
+	assert_ptr_equal(cp_handlers[GW_EV_HI].fn, cp_on_hi);
+	assert_ptr_equal(cp_handlers[GW_EV_HACK].fn, cp_on_hack);
 }
 
 static unsigned calls[GW_EV__COUNT];
@@ -82,6 +84,8 @@ RECORDER(GW_EV_RTSOLPR)
 RECORDER(GW_EV_CPS)
 RECORDER(GW_EV_ND)
 RECORDER(GW_EV_FBU)
+RECORDER(GW_EV_HI)
+RECORDER(GW_EV_HACK)
 
 /* Dispatch reaches exactly the event's row, with the worker's RX time and the mbuf. */
 static void dispatch_by_event(void **state)
@@ -91,6 +95,8 @@ static void dispatch_by_event(void **state)
 		[GW_EV_CPS] = { "c", rec_GW_EV_CPS },
 		[GW_EV_ND] = { "n", rec_GW_EV_ND },
 		[GW_EV_FBU] = { "f", rec_GW_EV_FBU },
+		[GW_EV_HI] = { "h", rec_GW_EV_HI },
+		[GW_EV_HACK] = { "a", rec_GW_EV_HACK },
 	};
 
 	(void)state;

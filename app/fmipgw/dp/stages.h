@@ -33,6 +33,10 @@ struct dp_stage_ops {
 void dp_fbu_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		    const struct dp_class *row, uint64_t tsc);
 void dp_fbu_flush(struct gw_worker *w, uint64_t tsc);
+/* tunnel.c */
+void dp_tunnel_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
+		       const struct dp_class *row, uint64_t tsc);
+void dp_tunnel_flush(struct gw_worker *w, uint64_t tsc);
 /* relay.c */
 void dp_ctrl_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);
@@ -40,6 +44,11 @@ void dp_ctrl_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_
 void dp_pass_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);
 /* worker.c */
+/* Hand m to stage's collect through the stage table (a stage passing packets on). */
+void dp_stage_collect(struct gw_worker *w, unsigned stage, struct rte_mbuf *m,
+		      const struct wire_frame *f, const struct dp_class *row, uint64_t tsc);
+/* Drop m as malformed with lib/wire error e (drop_malformed, malformed_<e>). */
+void dp_drop_malformed(struct gw_worker *w, struct rte_mbuf *m, int e);
 void dp_frag_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);
 

@@ -2,10 +2,11 @@
 /*
  * fmipgw telemetry commands (telemetry.h lists them).  DPDK 22.11 callbacks take no user
  * argument: the one file-scope pointer below is the context (set once before registration,
- * never changed).  Counter reads race benignly with the lcores that own them (aligned 64-bit
- * relaxed loads).  /fmipgw/key reads the key table as an RCU reader with its own QSBR thread
- * id (n_workers), online only for the lookup; a spinlock serialises telemetry clients (each
- * has its own thread) on that id — never on the fast path.
+ * never changed).  /fmipgw/binding reads the binding table the same way as /fmipgw/key.  Counter
+ * reads race benignly with the lcores that own them (aligned 64-bit relaxed loads).  /fmipgw/key
+ * reads the key table as an RCU reader with its own QSBR thread id (n_workers), online only for the
+ * lookup; a spinlock serialises telemetry clients (each has its own thread) on that id — never on
+ * the fast path.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -297,6 +298,82 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int cmd_bindings(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct binding_stats st;
+	const struct binding_table *bt = tel_gw->bt;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	if (bt == NULL)
+		return 0;
+	binding_get_stats(bt, &st);
+	rte_tel_data_add_dict_u64(d, "count", binding_count(bt));
+	rte_tel_data_add_dict_u64(d, "capacity", binding_capacity(bt));
+	rte_tel_data_add_dict_u64(d, "added", st.added);
+	rte_tel_data_add_dict_u64(d, "replaced", st.replaced);
+	rte_tel_data_add_dict_u64(d, "activated", st.activated);
+	rte_tel_data_add_dict_u64(d, "torn_down", st.torn_down);
+	rte_tel_data_add_dict_u64(d, "deleted", st.deleted);
+	rte_tel_data_add_dict_u64(d, "expired", st.expired);
+	rte_tel_data_add_dict_u64(d, "stale", st.stale);
+	rte_tel_data_add_dict_u64(d, "full", st.full);
+	rte_tel_data_add_dict_u64(d, "errors", st.errors);
+	rte_tel_data_add_dict_u64(d, "freed", st.freed);
+	return 0;
+}
+
+static void add_addr(struct rte_tel_data *d, const char *name, const uint8_t a[16])
+{
+	char s[INET6_ADDRSTRLEN];
+
+	rte_tel_data_add_dict_string(d, name, inet_ntop(AF_INET6, a, s, sizeof(s)) ? s : "?");
+}
+
+/* One binding as an RCU reader (the telemetry QSBR id, like /fmipgw/key): NCoA, state,
+ * lifetime left, traffic; never key material (not even the key reference). */
+static int cmd_binding(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint8_t a[16];
+	const uint8_t *pcoas[1] = { a };
+	hash_sig_t sig[1];
+	const struct binding_rec *rec[1];
+	const struct binding_table *bt = tel_gw->bt;
+	unsigned tid = gw_qsbr_telemetry(tel_gw);
+	struct binding_info bi;
+
+	(void)cmd;
+	if (params == NULL || bt == NULL || inet_pton(AF_INET6, params, a) != 1)
+		return -1;
+	sig[0] = binding_sig(bt, a);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "pcoa", params);
+	rte_spinlock_lock(&tel_rcu_lock);
+	rte_rcu_qsbr_thread_online(tel_gw->qsv, tid);
+	if (binding_lookup_bulk(bt, pcoas, sig, 1, rec) == 1) {
+		binding_info_get(bt, rec[0], gw_now_s(tel_gw), &bi);
+		rte_tel_data_add_dict_string(d, "state",
+					     bi.state == BINDING_ACTIVE ? "active" : "pending");
+		add_addr(d, "ncoa", bi.ncoa);
+		add_addr(d, "par", bi.par);
+		add_addr(d, "tunnel_source", bi.tun_src);
+		rte_tel_data_add_dict_u64(d, "seq", bi.seq);
+		rte_tel_data_add_dict_u64(d, "lifetime_s", bi.lifetime);
+		rte_tel_data_add_dict_u64(d, "left_s", bi.left);
+		rte_tel_data_add_dict_u64(d, "tunnelled_packets", bi.ctr.tun_pkts);
+		rte_tel_data_add_dict_u64(d, "tunnelled_bytes", bi.ctr.tun_bytes);
+		rte_tel_data_add_dict_u64(d, "reverse_packets", bi.ctr.rev_pkts);
+		rte_tel_data_add_dict_u64(d, "reverse_bytes", bi.ctr.rev_bytes);
+	} else {
+		rte_tel_data_add_dict_string(d, "state", "absent");
+	}
+	rte_rcu_qsbr_quiescent(tel_gw->qsv, tid);
+	rte_rcu_qsbr_thread_offline(tel_gw->qsv, tid);
+	rte_spinlock_unlock(&tel_rcu_lock);
+	return 0;
+}
+
 static int cmd_config(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct rte_tel_data *sec_d = NULL;
@@ -360,6 +437,8 @@ TEL_GUARDED(cmd_lcore)
 TEL_GUARDED(cmd_keys)
 TEL_GUARDED(cmd_key)
 TEL_GUARDED(cmd_config)
+TEL_GUARDED(cmd_bindings)
+TEL_GUARDED(cmd_binding)
 
 static bool name_ok(const char *s)
 {
@@ -384,6 +463,10 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 		{ "/fmipgw/key", cmd_key_guarded,
 		  "one key record, no secrets. Parameter: IPv6 address" },
 		{ "/fmipgw/config", cmd_config_guarded, "effective configuration. No parameters" },
+		{ "/fmipgw/bindings", cmd_bindings_guarded,
+		  "binding table summary (count, capacity, writer statistics). No parameters" },
+		{ "/fmipgw/binding", cmd_binding_guarded,
+		  "one binding, no key material. Parameter: the PCoA" },
 	};
 
 	tel_gw = gw;

@@ -8,6 +8,8 @@
  *   /fmipgw/keys          live keys, capacity, table statistics, live keys per AT
  *   /fmipgw/key,<address> one key record without secrets (AT, times, last sequence)
  *   /fmipgw/config        the effective value of every configuration key
+ *   /fmipgw/bindings      bindings: count, capacity, the table's writer statistics
+ *   /fmipgw/binding,<pcoa> one binding (NCoA, state, lifetime left, packets, bytes; no key)
  */
 #ifndef FMIPGW_TELEMETRY_H
 #define FMIPGW_TELEMETRY_H
