@@ -480,8 +480,10 @@ def t_fuzz_replay(gw, mkcred, fmipctl, vectors):
                  s["ctrl_cps"] + s["ctrl_nd"] + s["drop_policer_rtsolpr"] +
                  s["drop_policer_cps"] + s["drop_policer_nd"] + s["drop_ring_full"] +
                  s["pass_tx"] +
-                 s["drop_tx_full"] + s["drop_pass"])
-        # (control packets leaving through worker 0's queue are not counted in pass_tx)
+                 s["drop_tx_full"] + s["drop_pass"] +
+                 sum(v for k, v in s.items() if k.startswith("drop_tun_")))
+        # (control packets leaving through worker 0's queue are not counted in pass_tx; the
+        # tunnel stage's drops are drop_tun_*, what it sends is in pass_tx)
         check(total == s["rx_packets"], "every frame has exactly one outcome (%d = %d)" % (
             total, s["rx_packets"]))
         mal = sum(v for k, v in s.items() if k.startswith("malformed_"))
