@@ -21,6 +21,8 @@
  */
 #include <string.h>
 
+#include <rte_prefetch.h>
+
 #include "dp.h"
 #include "stages.h"
 
@@ -129,12 +131,23 @@ static void encap_one(struct gw_worker *w, struct rte_mbuf *m, const struct wire
 	}
 }
 
+/* The per-binding counters of the burst's hits, one line each: with many bindings they are
+ * cache misses, issued together before the first is written. */
+static inline void prefetch_ctrs(const struct dp_tunnel_burst *b,
+				 const struct binding_rec *const *r, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (r[i] != NULL)
+			rte_prefetch0(&b->ctrs[r[i]->slot]);
+}
+
 static void forward_flush(struct gw_worker *w, uint64_t tsc)
 {
 	struct dp_tunnel_burst *b = &w->tun;
 	uint64_t now_s = tsc / w->gw->tsc_hz;
 
 	binding_lookup_bulk(w->gw->bt, b->dst, b->sig, b->n, b->rec);
+	prefetch_ctrs(b, b->rec, b->n);
 	for (unsigned i = 0; i < b->n; i++) {
 		const struct binding_rec *r = b->rec[i];
 
@@ -183,6 +196,7 @@ static void reverse_flush(struct gw_worker *w, uint64_t tsc)
 	if (k == 0)
 		return;
 	ok = binding_rtun_check_bulk(w->gw->bt, b->d, NULL, k, now_s, b->rrec);
+	prefetch_ctrs(b, b->rrec, k);
 	for (unsigned j = 0; j < k; j++) {
 		struct rte_mbuf *m = b->rm[j];
 		int e;
