@@ -15,14 +15,15 @@ Checked on the wire and through telemetry (/fmipgw/stats, /fmipgw/bindings, /fmi
     decapsulated and forwarded; forged outer source / inner source: dropped, never forwarded;
   - Packet Too Big (MTU 1460) and Time Exceeded toward the source instead of tunnelling;
   - a newer FBU moves the tunnel; a NAR-assigned NCoA (HAck 2): FBack status 1 with the
-    Alternate CoA, the tunnel to the assigned NCoA; reactive FBU (NAR's link): FBack at once,
-    HI Code 1;
+    Alternate CoA, the tunnel to the assigned NCoA; HAck 3: the tunnel to the NAR; reactive FBU
+    (NAR's link): FBack at once, HI Code 1;
   - replayed, forged and stale FBUs change nothing (binding and counters);
   - HAck 128: binding removed, FBack 128; silent NAR: 3 retransmissions with back-off, then
     timeout, binding removed, FBack 128;
   - NCoA outside every NAR prefix: FBack 128; in a no-fmip section: FBack 129;
   - the NAR role: HAck 0 / 1 / 128 / 129 (not a neighbour) to the peer playing a PAR; a HAck
     from a non-neighbour is refused;
+  - a full binding table: FBack 130;
   - Lifetime 0 tears the binding down and releases the key (A13); expiry removes a binding;
   - AT 1; tshark dissects every FBack, HI, HAck and tunnelled packet without a warning; no key
     in telemetry.
@@ -67,6 +68,7 @@ addresses = 2003::1
 capacity = 1024
 sweep_interval_ms = 100
 [binding]
+capacity = 1
 sweep_interval_ms = 100
 [tunnel]
 mtu = 1500
@@ -273,6 +275,20 @@ def scenario_moves(t):
     check(tun is not None and tun[2][14 + 24:14 + 40] == ncoa(0x21),
           "the tunnel moved to the NAR-assigned NCoA")
 
+    # ---- HAck 3 (use PCoA): the NAR forwards for the PCoA, the tunnel ends at the NAR ----
+    predictive_accept(t, 0x25, "use-pcoa", what="HAck 3")
+    _, fb = t.fback_tunnel(NAR)
+    check(fb is not None and fb["status"] == 0 and fb["ip"]["dst"] == t.pcoa,
+          "HAck 3: FBack 0 to the PCoA through the tunnel to the NAR")
+    t.fback_old()
+    N.wait_for(lambda: t.binding().get("ncoa") == "2003:0:0:2::1")
+    d = t.data()
+    lk.send(1, d, src_mac=CN_MAC)
+    tun = keep(lk.take(lambda ln, ip: ln == 1 and ip[6] == 41))
+    check(tun is not None and tun[2][14 + 24:14 + 40] == NAR and
+          t.binding().get("ncoa") == "2003:0:0:2::1",
+          "HAck 3: packets for the PCoA are tunnelled to the NAR itself")
+
     # ---- reactive FBU (from the NAR's link): FBack at once, HI Code 1 ----
     lk.drain(0.05)
     lk.send(1, t.fbu(ncoa(0x30), par_link=False))
@@ -471,6 +487,16 @@ def run(gw, lk, cred, conf, keys):
         check(fb is not None and len(fb["auth"]) == 16,
               "AT 1: FBack with a 16-octet authenticator verified with the AT 1 key")
         t2.fback_old()  # the accept's copy on the old link
+        # [binding] capacity = 1, taken by mn2: mn1's FBU gets 130 (insufficient resources)
+        before = gw.stats()
+        lk.send(0, t.fbu(ncoa(0x91)))
+        _, fo = t.fback_old()
+        now = gw.stats()
+        check(fo is not None and fo["status"] == 130 and
+              now["fbu_table_full"] - before["fbu_table_full"] == 1 and
+              now["hi_sent"] == before["hi_sent"] and t.binding()["state"] == "absent" and
+              gw.tel_cmd("/fmipgw/bindings")["full"] == 1,
+              "binding table full ([binding] capacity 1): FBack 130, no HI, no binding")
         lk.send(0, t2.fbu(ncoa(0x90), lifetime=0))
         _, fo = t2.fback_old()
         check(fo is not None and fo["lifetime"] == 0 and t2.binding()["state"] == "absent",
