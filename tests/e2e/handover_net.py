@@ -2,7 +2,9 @@
 """The two-link harness of test_handover_e2e.py: the real fmipgw binary on two net_tap ports
 moved into one network namespace — port 0 the PAR's access link (the MN's old link), port 1
 the NAR side / uplink (the NAR, the correspondent node, the MN after it moved) — and raw
-sockets on both, read together so that no frame is lost between two expectations."""
+sockets on both, read together so that no frame is lost between two expectations; and the
+test's vocabulary: the MN's state (T: its FBUs, FBacks checked with its key, its binding), the
+predictive exchange with the peer as NAR, provisioning, tshark on every frame kept."""
 import os
 import select
 import signal
@@ -11,9 +13,17 @@ import subprocess
 import time
 
 import fmippeer as P
+import fmippeer_handover as H
 import test_gw_e2e as E
 
 GW_MAC = (bytes.fromhex("0200000000aa"), bytes.fromhex("0200000000bb"))  # ports 0, 1
+A = E.A
+PAR = A("2003::1")
+NAR = A("2003:0:0:2::1")
+NAR_LLA = bytes.fromhex("02000000000b")
+CN = A("2001:db8::99")
+CN_MAC = bytes.fromhex("0200000000cc")
+check = E.check
 
 
 class Links:
@@ -127,6 +137,118 @@ def wait_for(fn, timeout=3.0):
         time.sleep(0.05)
 
 
-def remove_dir(path):
-    subprocess.run(["rm", "-rf", path])
-    return not os.path.exists(path)
+# ---- the test's vocabulary ---------------------------------------------------------------
+
+captured = []  # frames for tshark
+
+
+def keep(got):
+    if got is not None:
+        captured.append(got[2])
+    return got
+
+
+def ncoa(n):
+    return A("2003:0:0:2::%x" % n)
+
+
+class T:
+    """The run's state: gateway, links, the MN's key."""
+
+    def __init__(self, gw, links, pcoa, key, at):
+        self.gw, self.l, self.pcoa, self.key, self.at = gw, links, pcoa, key, at
+        self.seq = 0
+
+    def fbu(self, dst_ncoa, par_link=True, lifetime=10, seq=None, forge=False):
+        self.seq = self.seq + 1 if seq is None else seq
+        pkt, _, _ = P.fbu(self.pcoa, dst_ncoa, PAR, self.key, self.at, self.seq, par_link,
+                          lifetime, forge=forge, mh_lla=None if par_link else E.MN_MAC)
+        return pkt
+
+    def binding(self):
+        return self.gw.tel_cmd("/fmipgw/binding," + socket.inet_ntop(socket.AF_INET6,
+                                                                       self.pcoa))
+
+    def hi(self, timeout=2.0):
+        return keep(self.l.take(lambda ln, ip: ln == 1 and is_mh(ip, H.MH_HI), timeout))
+
+    def fback_tunnel(self, exit_addr, timeout=2.0):
+        """The FBack through the tunnel to exit (on the NAR side): the inner packet."""
+        got = keep(self.l.take(lambda ln, ip: ln == 1 and is_tunnel_to(ip, exit_addr) and
+                               ip[46] == 135 and ip[82] == H.MH_FBACK, timeout))
+        if got is None:
+            return None, None
+        return got[2], H.fback_verify(got[2][14 + 40:], self.key, self.at)
+
+    def fback_old(self, timeout=2.0):
+        got = keep(self.l.take(lambda ln, ip: ln == 0 and is_mh(ip, H.MH_FBACK) and
+                               ip[24:40] == self.pcoa, timeout))
+        if got is None:
+            return None, None
+        return got[2], H.fback_verify(got[2][14:], self.key, self.at)
+
+    def data(self, size=64, hlim=30, src=CN):
+        return H.udp_packet(src, self.pcoa, os.urandom(size), hlim=hlim, tc=0xB8,
+                            flow=0x12345)
+
+
+def expect_moves(gw, exp, action, others=()):
+    before = gw.stats()
+    action()
+    ok, got, moved, _ = E.delta(gw, before, exp, others)
+    return ok, got, moved
+
+
+def predictive_accept(t, n, policy="accept", assigned=None, what="predictive FBU"):
+    """FBU from the PAR's link for NCoA n; the NAR answers policy.  Returns the FBack
+    (parsed) from the tunnel and the HI."""
+    t.l.drain(0.05)
+    t.l.send(0, t.fbu(ncoa(n)))
+    hi = t.hi()
+    check(hi is not None, "%s: HI sent to the NAR" % what)
+    if hi is None:
+        return None, None
+    m = H.mh_parse(hi[2][14:])
+    check(hi[2][0:6] == NAR_LLA and hi[2][6:12] == GW_MAC[1] and
+          (m["ip"]["src"], m["ip"]["dst"]) == (PAR, NAR) and m["csum_ok"],
+          "%s: HI from the PAR address to the NAR's address and link-layer address" % what)
+    check(m["code"] == 0 and m["flags"] == 0 and m["lla"] == (2, E.MN_MAC) and
+          m["ipaddr"] == {1: (128, t.pcoa), 2: (128, ncoa(n))},
+          "%s: HI Code 0, MH-LLA of the MN, PCoA and NCoA options (%s)" % (
+              what, {k: m[k] for k in ("code", "flags", "lla", "ipaddr")}))
+    early = t.l.take(lambda ln, ip: is_mh(ip, H.MH_FBACK) or
+                     (ip[6] == 41 and ip[82] == H.MH_FBACK), 0.3)
+    check(early is None, "%s: no FBack before the HAck (RFC 5568 6.2.3)" % what)
+    check(t.binding().get("state") == "pending", "%s: binding pending" % what)
+    ans = H.nar_answer(hi[2][14:], policy, assigned)
+    captured.append(P.eth(GW_MAC[1], NAR_LLA, ans))
+    t.l.send(1, ans, src_mac=NAR_LLA)
+    return m, hi
+
+
+def provision_fn(lk, gw, cga, params, sign_key, enc_key, at, router_pub, router_ll):
+    class L:  # provision() talks to one Link: the access link
+        def send(self, pkt, mac=E.GW_DST_MAC):
+            lk.send(0, pkt, dst_mac=mac)
+
+        def recv(self, pred, timeout=3.0):
+            got = lk.take(lambda ln, ip: ln == 0 and pred(ip), timeout)
+            return (got[2][:14], got[2][14:]) if got else (None, None)
+
+    def again():
+        res, _, _ = E.provision(L(), gw, cga, params, sign_key, enc_key, at, router_pub,
+                                router_ll)
+        return res[2] if res else None
+    return again
+
+
+def tshark_all(tmp):
+    path = os.path.join(tmp, "handover.pcap")
+    H.write_pcap(path, captured)
+    frames = H.tshark_frames(path)
+    bad = [(i, f["problems"]) for i, f in enumerate(frames) if f["problems"]]
+    types = sorted({int(v) for f in frames for v in f["mip6.mhtype"]})
+    check(len(frames) == len(captured) and not bad and {9, 14, 15} <= set(types) and
+          sum(1 for f in frames if "41" in f["ipv6.nxt"]) >= 3,
+          "tshark dissects all %d FBack/HI/HAck/tunnel frames without a warning %s" % (
+              len(frames), bad[:3]))

@@ -230,7 +230,9 @@ int cp_handover_init(struct gw_ctrl *c, char *err, size_t errlen)
 	    (ho->hi_by_pcoa = rte_hash_create(&hp)) == NULL ||
 	    (ho->hi_by_seq = rte_zmalloc("fmipgw_hi_seq", 65536 * sizeof(uint32_t), 0)) == NULL ||
 	    (ho->hi = rte_zmalloc("fmipgw_hi_tab", cfg->hi_pending * sizeof(*ho->hi),
-				  RTE_CACHE_LINE_SIZE)) == NULL) {
+				  RTE_CACHE_LINE_SIZE)) == NULL ||
+	    (ho->hi_free = rte_malloc("fmipgw_hi_free", cfg->hi_pending * sizeof(uint32_t), 0)) ==
+		NULL) {
 		snprintf(err, errlen,
 			 "cannot create the handover state (timers, HI table of %u): give EAL "
 			 "more memory (-m)",
@@ -238,8 +240,10 @@ int cp_handover_init(struct gw_ctrl *c, char *err, size_t errlen)
 		return -1;
 	}
 	ho->hi_cap = cfg->hi_pending;
-	for (uint32_t i = 0; i < ho->hi_cap; i++)
+	for (uint32_t i = 0; i < ho->hi_cap; i++) {
 		rte_timer_init(&ho->hi[i].tim);
+		ho->hi_free[i] = ho->hi_cap - 1 - i; /* entry 0 on top */
+	}
 	ho->next_seq = (uint16_t)rte_rand();
 	ho->next_sweep = rte_get_tsc_cycles();
 	return 0;
@@ -251,12 +255,13 @@ void cp_handover_free(struct gw_ctrl *c)
 
 	if (ho == NULL)
 		return;
-	if (ho->hi != NULL)
+	if (ho->hi != NULL && ho->hi_free != NULL)
 		cp_hi_free_all(c);
 	rte_hash_free(ho->hi_by_pcoa);
 	if (ho->mctx != NULL)
 		mac_ctx_destroy(ho->mctx);
 	rte_free(ho->hi_by_seq);
+	rte_free(ho->hi_free);
 	rte_free(ho->hi);
 	rte_free(ho);
 	c->ho = NULL;

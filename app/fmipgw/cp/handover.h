@@ -110,6 +110,7 @@ struct cp_ho {
 	struct rte_hash *hi_by_pcoa;
 	uint32_t *hi_by_seq; /* [65536]: entry index + 1; 0: none */
 	struct cp_hi_entry *hi;
+	uint32_t *hi_free; /* indexes of the free entries (a stack of hi_cap - hi_used) */
 	uint32_t hi_cap, hi_used;
 	uint16_t next_seq;
 	uint64_t next_sweep; /* TSC */

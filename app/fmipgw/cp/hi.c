@@ -42,6 +42,7 @@ static void entry_free(struct cp_ho *ho, struct cp_hi_entry *e)
 	ho->hi_by_seq[e->seq] = 0;
 	e->used = false;
 	ho->hi_used--;
+	ho->hi_free[ho->hi_cap - ho->hi_used - 1] = (uint32_t)(e - ho->hi);
 }
 
 bool cp_hi_room(struct gw_ctrl *c, const uint8_t pcoa[16])
@@ -133,10 +134,9 @@ static struct cp_hi_entry *entry_alloc(struct cp_ho *ho)
 {
 	uint32_t i;
 
-	for (i = 0; i < ho->hi_cap && ho->hi[i].used; i++)
-		;
-	if (i == ho->hi_cap)
+	if (ho->hi_used == ho->hi_cap)
 		return NULL;
+	i = ho->hi_free[ho->hi_cap - ho->hi_used - 1];
 	while (ho->hi_by_seq[ho->next_seq] != 0) /* hi_pending <= 32768: terminates */
 		ho->next_seq++;
 	ho->hi[i].seq = ho->next_seq++;
