@@ -44,21 +44,13 @@ int cp_path_tx(struct gw_ctrl *c, const struct cp_path *p, const uint8_t *pkt, s
 		     len + WIRE_IPV6_HLEN);
 }
 
-static uint64_t *sent_ctr(struct gw_ctrl *c, uint8_t status)
-{
-	switch (status) {
-	case 0:
-		return &c->cnt.fback_sent_0;
-	case 1:
-		return &c->cnt.fback_sent_1;
-	case 129:
-		return &c->cnt.fback_sent_129;
-	case 130:
-		return &c->cnt.fback_sent_130;
-	default:
-		return &c->cnt.fback_sent_128;
-	}
-}
+/* FBacks sent, by status (RFC 5568 6.2.3); 128 for any other */
+static const struct cp_code_ctr sent[] = {
+	{ 0, GW_CNT_OFF(fback_sent_0) },
+	{ 1, GW_CNT_OFF(fback_sent_1) },
+	{ 129, GW_CNT_OFF(fback_sent_129) },
+	{ 130, GW_CNT_OFF(fback_sent_130) },
+};
 
 int cp_fback_send(struct gw_ctrl *c, const struct keytab_rec *kr, const struct hk_fbu_info *fbu,
 		  uint8_t status, const uint8_t *assigned, const uint8_t dst[16],
@@ -81,7 +73,7 @@ int cp_fback_send(struct gw_ctrl *c, const struct keytab_rec *kr, const struct h
 		c->cnt.fback_failed++;
 		return -1;
 	}
-	(*sent_ctr(c, status))++;
+	(*cp_code_counter(&c->cnt, sent, 4, status, GW_CNT_OFF(fback_sent_128)))++;
 	return 0;
 }
 

@@ -91,12 +91,11 @@ static void teardown(struct gw_ctrl *c, const struct keytab_rec *kr, const struc
 		c->cnt.fback_failed++;
 }
 
-static uint64_t *refusal_ctr(struct gw_ctrl *c, uint8_t status)
-{
-	return status == 129   ? &c->cnt.fbu_admin_refused
-	       : status == 130 ? &c->cnt.fbu_table_full
-			       : &c->cnt.fbu_ncoa_refused;
-}
+/* FBUs refused by the decision, by FBack status; 128 for any other */
+static const struct cp_code_ctr refusal[] = {
+	{ 129, GW_CNT_OFF(fbu_admin_refused) },
+	{ 130, GW_CNT_OFF(fbu_table_full) },
+};
 
 /* The install for an FBU that passed the decision; false when it is answered already. */
 static bool install(struct gw_ctrl *c, const struct keytab_rec *kr, const struct hk_fbu_info *info,
@@ -161,7 +160,7 @@ void cp_handover_fbu(struct gw_ctrl *c, struct rte_mbuf *m, const struct wire_fr
 	if (hi && !cp_hi_room(c, info->pcoa))
 		status = 130;
 	if (status != 0) {
-		(*refusal_ctr(c, status))++;
+		(*cp_code_counter(&c->cnt, refusal, 2, status, GW_CNT_OFF(fbu_ncoa_refused)))++;
 		cp_fback_send(c, kr, info, status, NULL, src, &back);
 		return;
 	}

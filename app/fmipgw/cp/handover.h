@@ -44,6 +44,7 @@
 #include <rte_timer.h>
 
 #include "config.h"
+#include "counters.h"
 #include "hk.h"
 #include "keytab.h"
 #include "wire.h"
@@ -74,6 +75,15 @@ uint8_t cp_nar_code(const struct gw_config *cfg, const uint8_t src[16], const st
 /* Milliseconds to wait after transmission number tries (1, 2, ...) of an HI: hi_timeout_ms
  * doubled each time (RFC 5568 6.2.1.1: exponential back-off). */
 uint32_t cp_hi_wait_ms(const struct gw_config *cfg, unsigned tries);
+
+/* The counter of a message's code or status: the row of t (n rows) with that code, else the
+ * counter at offset other (offsets into struct gw_counters, GW_CNT_OFF). */
+struct cp_code_ctr {
+	uint8_t code;
+	size_t off;
+};
+uint64_t *cp_code_counter(struct gw_counters *c, const struct cp_code_ctr *t, unsigned n,
+			  uint8_t code, size_t other);
 
 /* ---- the state (handover.c) ------------------------------------------------------------- */
 

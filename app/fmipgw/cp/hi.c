@@ -187,30 +187,13 @@ void cp_hi_start(struct gw_ctrl *c, const struct hk_fbu_info *info, const struct
 	arm(c, e); /* a lost first transmission is retransmitted like a lost reply */
 }
 
-/* The HAck's counter. */
-static uint64_t *rx_ctr(struct gw_ctrl *c, uint8_t code)
-{
-	switch (code) {
-	case 0:
-		return &c->cnt.hack_rx_0;
-	case 1:
-		return &c->cnt.hack_rx_1;
-	case 2:
-		return &c->cnt.hack_rx_2;
-	case 3:
-		return &c->cnt.hack_rx_3;
-	case 4:
-		return &c->cnt.hack_rx_4;
-	case 128:
-		return &c->cnt.hack_rx_128;
-	case 129:
-		return &c->cnt.hack_rx_129;
-	case 130:
-		return &c->cnt.hack_rx_130;
-	default:
-		return &c->cnt.hack_rx_other;
-	}
-}
+/* HAcks received, by code (RFC 5568 6.2.1.2) */
+static const struct cp_code_ctr rx[] = {
+	{ 0, GW_CNT_OFF(hack_rx_0) },	  { 1, GW_CNT_OFF(hack_rx_1) },
+	{ 2, GW_CNT_OFF(hack_rx_2) },	  { 3, GW_CNT_OFF(hack_rx_3) },
+	{ 4, GW_CNT_OFF(hack_rx_4) },	  { 128, GW_CNT_OFF(hack_rx_128) },
+	{ 129, GW_CNT_OFF(hack_rx_129) }, { 130, GW_CNT_OFF(hack_rx_130) },
+};
 
 /* Predictive mode accepted: the binding becomes ACTIVE toward exit, the FBack goes. */
 static void accepted(struct gw_ctrl *c, struct cp_hi_entry *e, uint8_t status, const uint8_t *ncoa,
@@ -276,7 +259,7 @@ void cp_on_hack(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 		return;
 	}
 	code = f->mh.u.hack.code;
-	(*rx_ctr(c, code))++;
+	(*cp_code_counter(&c->cnt, rx, 8, code, GW_CNT_OFF(hack_rx_other)))++;
 	if (code == 4 || ho == NULL)
 		return; /* unsolicited: it answers no HI */
 	idx = ho->hi_by_seq[f->mh.u.hack.seq];

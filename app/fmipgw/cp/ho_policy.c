@@ -101,3 +101,12 @@ uint32_t cp_hi_wait_ms(const struct gw_config *cfg, unsigned tries)
 
 	return shift >= 16 ? cfg->hi_timeout_ms << 16 : cfg->hi_timeout_ms << shift;
 }
+
+uint64_t *cp_code_counter(struct gw_counters *c, const struct cp_code_ctr *t, unsigned n,
+			  uint8_t code, size_t other)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (t[i].code == code)
+			return gw_cnt(c, t[i].off);
+	return gw_cnt(c, other);
+}

@@ -188,6 +188,20 @@ static void backoff(void **state)
 	assert_int_equal(cp_hi_wait_ms(&cfg, 0), 250);
 }
 
+/* A code's counter is its row's; any other code the fallback's. */
+static void code_counters(void **state)
+{
+	static struct gw_counters c;
+	static const struct cp_code_ctr t[] = { { 0, GW_CNT_OFF(hack_rx_0) },
+						{ 130, GW_CNT_OFF(hack_rx_130) } };
+
+	(void)state;
+	assert_ptr_equal(cp_code_counter(&c, t, 2, 0, GW_CNT_OFF(hack_rx_other)), &c.hack_rx_0);
+	assert_ptr_equal(cp_code_counter(&c, t, 2, 130, GW_CNT_OFF(hack_rx_other)), &c.hack_rx_130);
+	assert_ptr_equal(cp_code_counter(&c, t, 2, 7, GW_CNT_OFF(hack_rx_other)), &c.hack_rx_other);
+	assert_ptr_equal(cp_code_counter(&c, t, 0, 0, GW_CNT_OFF(hack_rx_other)), &c.hack_rx_other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +210,7 @@ int main(void)
 		cmocka_unit_test_setup(neighbours, setup),
 		cmocka_unit_test_setup(nar_role, setup),
 		cmocka_unit_test_setup(backoff, setup),
+		cmocka_unit_test(code_counters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,19 +17,12 @@
 #include "cp.h"
 #include "handover.h"
 
-static uint64_t *sent_ctr(struct gw_ctrl *c, uint8_t code)
-{
-	switch (code) {
-	case 0:
-		return &c->cnt.hack_sent_0;
-	case 1:
-		return &c->cnt.hack_sent_1;
-	case 129:
-		return &c->cnt.hack_sent_129;
-	default:
-		return &c->cnt.hack_sent_128;
-	}
-}
+/* HAcks sent, by code (cp_nar_code never gives another than these) */
+static const struct cp_code_ctr sent[] = {
+	{ 0, GW_CNT_OFF(hack_sent_0) },
+	{ 1, GW_CNT_OFF(hack_sent_1) },
+	{ 129, GW_CNT_OFF(hack_sent_129) },
+};
 
 void cp_on_hi(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 {
@@ -56,5 +49,5 @@ void cp_on_hi(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 	s.ncoa = echo ? f->mh.ipaddr[2] : NULL;
 	cp_path_back(&back, m, f);
 	if (wire_build_hack(&w, &s) == WIRE_OK && cp_path_tx(c, &back, pkt, w.len) == 0)
-		(*sent_ctr(c, s.code))++;
+		(*cp_code_counter(&c->cnt, sent, 3, s.code, GW_CNT_OFF(hack_sent_128)))++;
 }

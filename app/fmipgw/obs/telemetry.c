@@ -298,6 +298,18 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The binding table's writer statistics (lib/binding), by name. */
+#define BSTAT(f)                                      \
+	{                                             \
+#f, offsetof(struct binding_stats, f) \
+	}
+static const struct {
+	const char *name;
+	size_t off;
+} bstats[] = { BSTAT(added),   BSTAT(replaced), BSTAT(activated), BSTAT(torn_down), BSTAT(deleted),
+	       BSTAT(expired), BSTAT(stale),	BSTAT(full),	  BSTAT(errors),    BSTAT(freed) };
+#undef BSTAT
+
 static int cmd_bindings(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct binding_stats st;
@@ -311,16 +323,10 @@ static int cmd_bindings(const char *cmd, const char *params, struct rte_tel_data
 	binding_get_stats(bt, &st);
 	rte_tel_data_add_dict_u64(d, "count", binding_count(bt));
 	rte_tel_data_add_dict_u64(d, "capacity", binding_capacity(bt));
-	rte_tel_data_add_dict_u64(d, "added", st.added);
-	rte_tel_data_add_dict_u64(d, "replaced", st.replaced);
-	rte_tel_data_add_dict_u64(d, "activated", st.activated);
-	rte_tel_data_add_dict_u64(d, "torn_down", st.torn_down);
-	rte_tel_data_add_dict_u64(d, "deleted", st.deleted);
-	rte_tel_data_add_dict_u64(d, "expired", st.expired);
-	rte_tel_data_add_dict_u64(d, "stale", st.stale);
-	rte_tel_data_add_dict_u64(d, "full", st.full);
-	rte_tel_data_add_dict_u64(d, "errors", st.errors);
-	rte_tel_data_add_dict_u64(d, "freed", st.freed);
+	for (size_t i = 0; i < sizeof(bstats) / sizeof(bstats[0]); i++)
+		rte_tel_data_add_dict_u64(
+		    d, bstats[i].name,
+		    *(const uint64_t *)(const void *)((const uint8_t *)&st + bstats[i].off));
 	return 0;
 }
 
