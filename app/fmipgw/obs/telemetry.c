@@ -253,13 +253,27 @@ static int cmd_keys(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The telemetry threads' one RCU reader id, online only around a lookup: records found stay
+ * valid until tel_reader_offline(). */
+static void tel_reader_online(void)
+{
+	rte_spinlock_lock(&tel_rcu_lock);
+	rte_rcu_qsbr_thread_online(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
+}
+
+static void tel_reader_offline(void)
+{
+	rte_rcu_qsbr_quiescent(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
+	rte_rcu_qsbr_thread_offline(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
+	rte_spinlock_unlock(&tel_rcu_lock);
+}
+
 static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	uint8_t a[16];
 	const uint8_t *cgas[1] = { a };
 	hash_sig_t sig[1];
 	struct keytab_rec *rec[1];
-	unsigned tid = gw_qsbr_telemetry(tel_gw);
 	uint64_t now_s = gw_now_s(tel_gw);
 
 	(void)cmd;
@@ -268,8 +282,7 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	sig[0] = keytab_sig(tel_gw->kt, a);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "address", params);
-	rte_spinlock_lock(&tel_rcu_lock);
-	rte_rcu_qsbr_thread_online(tel_gw->qsv, tid);
+	tel_reader_online();
 	if (keytab_lookup_bulk(tel_gw->kt, cgas, sig, 1, rec) == 1) {
 		const struct keytab_rec *r = rec[0];
 		uint32_t ls = __atomic_load_n(&r->last_seq, __ATOMIC_RELAXED);
@@ -292,9 +305,7 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	} else {
 		rte_tel_data_add_dict_string(d, "state", "absent");
 	}
-	rte_rcu_qsbr_quiescent(tel_gw->qsv, tid);
-	rte_rcu_qsbr_thread_offline(tel_gw->qsv, tid);
-	rte_spinlock_unlock(&tel_rcu_lock);
+	tel_reader_offline();
 	return 0;
 }
 
@@ -346,7 +357,6 @@ static int cmd_binding(const char *cmd, const char *params, struct rte_tel_data 
 	hash_sig_t sig[1];
 	const struct binding_rec *rec[1];
 	const struct binding_table *bt = tel_gw->bt;
-	unsigned tid = gw_qsbr_telemetry(tel_gw);
 	struct binding_info bi;
 
 	(void)cmd;
@@ -355,8 +365,7 @@ static int cmd_binding(const char *cmd, const char *params, struct rte_tel_data 
 	sig[0] = binding_sig(bt, a);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "pcoa", params);
-	rte_spinlock_lock(&tel_rcu_lock);
-	rte_rcu_qsbr_thread_online(tel_gw->qsv, tid);
+	tel_reader_online();
 	if (binding_lookup_bulk(bt, pcoas, sig, 1, rec) == 1) {
 		binding_info_get(bt, rec[0], gw_now_s(tel_gw), &bi);
 		rte_tel_data_add_dict_string(d, "state",
@@ -374,9 +383,7 @@ static int cmd_binding(const char *cmd, const char *params, struct rte_tel_data 
 	} else {
 		rte_tel_data_add_dict_string(d, "state", "absent");
 	}
-	rte_rcu_qsbr_quiescent(tel_gw->qsv, tid);
-	rte_rcu_qsbr_thread_offline(tel_gw->qsv, tid);
-	rte_spinlock_unlock(&tel_rcu_lock);
+	tel_reader_offline();
 	return 0;
 }
 
