@@ -249,6 +249,34 @@ static void report(const struct phase *ph, unsigned n, unsigned f, bool quiet, u
 	}
 }
 
+/* The options after "--" (*sep: its index, argc if none).  0, or -1 (usage). */
+static int args(int argc, char **argv, int *sep, unsigned *n, unsigned *f, double *secs,
+		bool *quiet)
+{
+	int c;
+
+	*sep = argc;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			*sep = i;
+			break;
+		}
+	optind = *sep + 1 < argc ? *sep + 1 : argc;
+	while (optind < argc && (c = getopt(argc, argv, "n:f:s:q")) != -1) {
+		if (c == 'n')
+			*n = (unsigned)strtoul(optarg, NULL, 10);
+		else if (c == 'f')
+			*f = (unsigned)strtoul(optarg, NULL, 10);
+		else if (c == 's')
+			*secs = strtod(optarg, NULL);
+		else if (c == 'q')
+			*quiet = true;
+		else
+			return -1;
+	}
+	return *n < 1 || *f < 64 || *secs <= 0 ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct gw gw;
@@ -263,27 +291,9 @@ int main(int argc, char **argv)
 	char err[512];
 	struct binding_table *bt;
 	struct gw_worker *w;
-	int sep = argc, c, fd1, fd2;
+	int sep, fd1, fd2;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			sep = i;
-			break;
-		}
-	optind = sep + 1 < argc ? sep + 1 : argc;
-	while (optind < argc && (c = getopt(argc, argv, "n:f:s:q")) != -1) {
-		if (c == 'n')
-			n = (unsigned)strtoul(optarg, NULL, 10);
-		else if (c == 'f')
-			f = (unsigned)strtoul(optarg, NULL, 10);
-		else if (c == 's')
-			secs = strtod(optarg, NULL);
-		else if (c == 'q')
-			quiet = true;
-		else
-			return 2;
-	}
-	if (n < 1 || f < 64 || secs <= 0) {
+	if (args(argc, argv, &sep, &n, &f, &secs, &quiet) != 0) {
 		fprintf(stderr,
 			"usage: bench-tun [EAL] -- [-n bindings] [-f frames>=64] [-s s] [-q]\n");
 		return 2;
