@@ -67,7 +67,7 @@
 	X(drop_tun_unusable, "packets",                                                           \
 	  "dropped: mbuf the tunnel cannot write (segmented, shared, no headroom)")               \
 	/* everything else */                                                                     \
-	X(pass_tx, "packets", "passed through (pass_through = same/other)")                       \
+	X(pass_tx, "packets", "sent by workers: passed through, tunnelled, tunnel ICMPv6 errors") \
 	X(drop_pass, "packets", "dropped: not for the gateway and pass_through = drop")           \
 	X(drop_tx_full, "packets", "dropped: TX queue full")                                      \
 	/* software distribution ([lcores] distribute) */                                         \
