@@ -175,6 +175,12 @@ def t_conf_errors(gw, mkcred, fmipctl):
             ("no par", base.replace("addresses = 2003::1", "addresses ="),
              base.split("\n").index("[par]") + 1, "at least one PAR address"),
             ("missing cert", base.replace("router.chain.pem", "nope.pem"), 4, "cert_file"),
+            ("link-local tunnel source", base + "[tunnel]\nsource = fe80::1\n", n + 2,
+             "source must be a global unicast address"),
+            ("tunnel MTU below 1320", base + "[tunnel]\nmtu = 1300\n", n + 2,
+             "1300 is out of range [1320, 9600]"),
+            ("ap port beyond the table", base + "[ap.x]\nlla = 02:00:00:00:00:0a\n"
+             "kind = no-fmip\nport = 8\n", n + 4, "8 is out of range [0, 7]"),
         ]
         for name, text, line, what in cases:
             f = os.path.join(tmp, "bad.conf")
