@@ -215,10 +215,23 @@ def scenario_moves(t):
     if hi is not None:
         lk.send(1, H.nar_answer(hi[2][14:], "accept"), src_mac=NAR_LLA)
 
+    # ---- reactive FBU without MH-LLA: no HI (it MUST carry the MN's LLA), FBack at once ----
+    lk.drain(0.05)
+    before = gw.stats()
+    t.seq += 1
+    pkt, _, _ = P.fbu(t.pcoa, ncoa(0x31), PAR, t.key, t.at, t.seq, False)
+    lk.send(1, pkt)
+    _, fb = t.fback_tunnel(ncoa(0x31))
+    no_hi = lk.take(lambda ln, ip: ln == 1 and N.is_mh(ip, H.MH_HI), 0.3)
+    check(fb is not None and fb["status"] == 0 and no_hi is None and
+          gw.stats()["hi_sent"] == before["hi_sent"] and
+          t.binding().get("ncoa") == "2003:0:0:2::31",
+          "reactive FBU without MH-LLA: FBack at once, binding active, no HI")
+
     # ---- replayed, forged, stale FBUs change nothing ----
     time.sleep(0.2)
     b0, last = t.binding(), t.seq
-    replay = t.fbu(ncoa(0x30), par_link=False, seq=last)
+    replay = t.fbu(ncoa(0x31), par_link=False, seq=last)
     forged = t.fbu(ncoa(0x40), seq=last + 1, forge=True)
     stale = t.fbu(ncoa(0x41), seq=last - 2)
     t.seq = last  # none of them consumed a sequence

@@ -139,6 +139,12 @@ void cp_handover_fbu(struct gw_ctrl *c, struct rte_mbuf *m, const struct wire_fr
 	uint32_t asked = f->mh.u.fbu.lifetime * (cfg->fbu.lifetime_4s ? 4u : 1u);
 	const uint8_t *src = info->from_par_link ? info->pcoa : info->ncoa;
 	const uint8_t *tun_src = cfg->has_tun_source ? cfg->tun_source : info->par;
+	/* the MN's link-layer address the HI MUST carry (RFC 5568 6.2.1.1): the FBU's MH-LLA,
+	 * else, from the PAR's link, the FBU's Ethernet source; from the NAR's link without an
+	 * MH-LLA there is none, and no HI (the NAR would have to refuse it) */
+	const uint8_t *mn_lla = info->has_mn_lla      ? info->mn_lla
+				: info->from_par_link ? f->eth.src
+						      : NULL;
 	struct cp_path back, tun;
 	uint8_t status;
 	bool hi, pending;
@@ -156,7 +162,7 @@ void cp_handover_fbu(struct gw_ctrl *c, struct rte_mbuf *m, const struct wire_fr
 		return;
 	}
 	status = cp_fbu_status(cfg, info, &ap);
-	hi = status == 0 && cfg->ho_hi;
+	hi = status == 0 && cfg->ho_hi && mn_lla != NULL;
 	if (hi && !cp_hi_room(c, info->pcoa))
 		status = 130;
 	if (status != 0) {
@@ -168,10 +174,7 @@ void cp_handover_fbu(struct gw_ctrl *c, struct rte_mbuf *m, const struct wire_fr
 	if (!install(c, kr, info, (unsigned)ap, tun_src, pending, &back))
 		return;
 	if (hi)
-		cp_hi_start(c, info, kr, (unsigned)ap, tun_src, &back,
-			    info->has_mn_lla	  ? info->mn_lla
-			    : info->from_par_link ? f->eth.src
-						  : NULL);
+		cp_hi_start(c, info, kr, (unsigned)ap, tun_src, &back, mn_lla);
 	else
 		cp_hi_cancel(c, info->pcoa);
 	if (!pending) {

@@ -22,7 +22,8 @@
  *   - predictive mode (FBU from the PAR's link) with an HI: the binding is PENDING and the
  *     FBack waits for the HAck (RFC 5568 6.2.3 SHOULD NOT precede it); reactive mode (FBU
  *     from the NAR's link): the binding is ACTIVE and the FBack goes at once (6.2.3 MAY),
- *     the HI (Code 1) follows, and a refusing HAck removes the binding;
+ *     the HI (Code 1) follows when the FBU gave the MN's link-layer address (MH-LLA: an HI
+ *     MUST carry it), and a refusing HAck removes the binding;
  *   - an HI that times out after HI_RETRIES retransmissions removes a pending binding and
  *     the FBack says 128 on the old link (the MN learns at once that the PAR will not tunnel;
  *     from the NAR's link it sends a new FBU, RFC 5568 3.2 (2)); in reactive mode the binding
