@@ -12,6 +12,8 @@ enum gw_ev {
 	GW_EV_RTSOLPR, /* RtSolPr for the router (policed) */
 	GW_EV_CPS,     /* CPS (policed) */
 	GW_EV_ND,      /* other ND/SEND/MH messages for the router (policed) */
+	GW_EV_HI,      /* Handover Initiate (MH 14) for the router as NAR (policed; A18) */
+	GW_EV_HACK,    /* Handover Acknowledge (MH 15) for the router as PAR (policed; A18) */
 	GW_EV_FBU,     /* an FBU whose authenticator verified on the fast path (not policed) */
 	/* the routing stage (dp/route.c; rate limited there, not policed) */
 	GW_EV_RESOLVE,	   /* a packet for a next hop without a usable neighbour entry */

@@ -102,6 +102,36 @@ static int mac_engine(struct gw *gw, char *err, size_t errlen)
 	return 0;
 }
 
+_Static_assert(GW_AP_PORTS == GW_MAX_PORTS, "[ap.*] port range is the port table's");
+
+/* The binding table (lib/binding) on the same RCU variable; its end callback releases keys
+ * (A13, cp/handover.c).  [ap.*] port must name a port: checked in cp_create (ports come
+ * later). */
+static int bindings(struct gw *gw, char *err, size_t errlen)
+{
+	struct binding_cfg bc = {
+		.name = "fmipgw_bind",
+		.capacity = gw->cfg.bind_capacity,
+		.n_workers = gw->n_workers,
+		.socket_id = (int)rte_socket_id(),
+		.qsv = gw->qsv,
+		.sweep_batch = gw->cfg.bind_sweep_batch,
+		.on_end = cp_binding_on_end,
+		.on_end_arg = gw,
+	};
+	int rc = binding_create(&bc, &gw->bt);
+
+	if (rc < 0) {
+		snprintf(err, errlen,
+			 "%s:%u: cannot create the binding table (capacity %u): %s; lower "
+			 "[binding] capacity or give EAL more memory (-m)",
+			 gw->cfg.file, config_key_line(&gw->cfg, "binding", "capacity"),
+			 gw->cfg.bind_capacity, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
 /* The RCU variable (workers 0..n-1, then the telemetry reader) and the key table. */
 static int tables(struct gw *gw, char *err, size_t errlen)
 {
@@ -132,6 +162,8 @@ static int tables(struct gw *gw, char *err, size_t errlen)
 			 gw->cfg.capacity, strerror(-rc));
 		return -1;
 	}
+	if (bindings(gw, err, errlen) < 0)
+		return -1;
 	/* the telemetry thread's QSBR id (/fmipgw/key), offline except during a lookup */
 	if (rte_rcu_qsbr_thread_register(gw->qsv, gw_qsbr_telemetry(gw)) != 0) {
 		snprintf(err, errlen, "cannot register the telemetry RCU thread id");
@@ -337,9 +369,12 @@ void gw_teardown(struct gw *gw)
 	rte_ring_free(gw->dec_ring);
 	rte_mempool_free(gw->dec_pool);
 	fwd_free(gw); /* held packets back to the pool */
+	cp_free(gw);  /* its HI timers, before the tables */
+	if (gw->bt != NULL)
+		binding_free(gw->bt); /* no end callbacks: the key table goes next */
+	gw->bt = NULL;
 	if (gw->kt != NULL)
 		keytab_free(gw->kt);
-	cp_free(gw);
 	if (gw->mac != NULL)
 		mac_engine_destroy(gw->mac);
 	rte_mempool_free(gw->pool); /* after the ports are closed and every ring drained */

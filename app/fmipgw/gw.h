@@ -4,7 +4,8 @@
  * The modules and who owns what (docs/architecture.md has the map):
  *
  *   main.c      start-up only: options, EAL, launch, exit status
- *   gw.c        the shared resources' life: lcores, MAC engine, RCU, key table, ports, pool
+ *   gw.c        the shared resources' life: lcores, MAC engine, RCU, key and binding tables,
+ *               ports, pool
  *   config/     the configuration table, parsing, file:line errors, reload diff (EAL-free)
  *   dp/         the data plane: one worker loop, classification table, stages (FBU rules,
  *               control relay, pass-through), policer, TX buffering
@@ -31,6 +32,7 @@
 #include <rte_ring.h>
 #include <rte_rcu_qsbr.h>
 
+#include "binding.h"
 #include "config.h"
 #include "ev.h"
 #include "keytab.h"
@@ -78,6 +80,7 @@ struct gw {
 	struct rte_rcu_qsbr *qsv; /* workers 0..n-1, the telemetry reader, the slow-path lcores */
 	struct mac_engine *mac;
 	struct keytab *kt;
+	struct binding_table *bt; /* the PAR's bindings (lib/binding); NULL in benchmarks without */
 	unsigned n_workers;
 	struct gw_worker *workers[GW_MAX_WORKERS];
 	struct gw_ctrl *ctrl;

@@ -280,6 +280,7 @@ static void rec_fill(struct binding_rec *r, const struct binding_spec *s, uint32
 	r->expires = s->expires;
 	r->state = s->state;
 	r->key_ref = s->key_ref;
+	r->user = s->user;
 	r->slot = slot;
 }
 

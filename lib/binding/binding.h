@@ -64,7 +64,7 @@ struct binding_rec {
 	uint32_t slot;	     /* counter slot: the same for every record of one PCoA */
 	uint16_t seq;	     /* Sequence # of the FBU that made this binding (A14) */
 	uint8_t state;	     /* enum binding_state */
-	uint8_t reserved;
+	uint8_t user;	     /* the caller's octet from binding_spec (fmipgw: the egress) */
 
 	uint8_t par[16];   /* the PAR address the FBU was sent to (A12) */
 	uintptr_t key_ref; /* the key the FBU was authenticated with (A13); opaque here */
@@ -160,6 +160,8 @@ struct binding_spec {
 	uint64_t expires;	/* absolute, caller's clock */
 	uint8_t state;		/* BINDING_PENDING (HI sent) or BINDING_ACTIVE */
 	uintptr_t key_ref;	/* reported back through on_end (A13) */
+	uint8_t user;		/* opaque to the table, kept in the record's first cache line for
+				 * the readers (activation keeps it); fmipgw: the [ap.*] index */
 };
 
 /*

@@ -188,9 +188,11 @@ static void test_activate(void **state)
 	const struct binding_rec *r1, *r2;
 
 	(void)state;
+	s.user = 0xa5; /* the caller's octet (fmipgw: the egress) is kept by every record */
 	assert_int_equal(binding_install(bt, &s), BINDING_OK);
 	r1 = binding_find(bt, pcoa);
 	assert_int_equal(r1->state, BINDING_PENDING);
+	assert_int_equal(r1->user, 0xa5);
 	assert_false(binding_rec_live(r1, 0)); /* pending: not tunnelled */
 	/* a HAck for another FBU's HI */
 	assert_int_equal(binding_activate(bt, pcoa, 39, NULL), BINDING_E_STALE);
@@ -207,6 +209,7 @@ static void test_activate(void **state)
 	assert_int_equal(r2->slot, r1->slot);
 	assert_int_equal(r2->expires, 100);
 	assert_int_equal(r2->key_ref, 1003);
+	assert_int_equal(r2->user, 0xa5);
 	assert_true(binding_rec_live(r2, 99));
 	assert_false(binding_rec_live(r2, 100));
 	/* an activation without a new NCoA keeps it */

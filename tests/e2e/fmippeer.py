@@ -283,17 +283,20 @@ MAC_ALG = {0: (hashlib.sha1, 12), 1: (hashlib.sha256, 16)}
 
 
 def fbu(pcoa, ncoa, par, key, at, seq, from_par_link=True, lifetime=10, forge=False,
-        hao=None, flags=0xC0, spi=0):
+        hao=None, flags=0xC0, spi=0, mh_lla=None):
     """An FBU (IPv6, no L2) with a Home Address option (A23) and a BADF (A3 long form, A20).
     From the PAR's link: source PCoA and an Alternate CoA option; from the NAR's: source NCoA.
-    MAC input (A2, A12): NCoA || PAR || the MH with checksum zero and the authenticator
-    removed.  forge: a random authenticator."""
+    mh_lla: the MN's link-layer address in an MH-LLA option (RFC 5568 6.4.4: type 7, Length
+    1 + address, Option-Code 2; no alignment).  MAC input (A2, A12): NCoA || PAR || the MH with
+    checksum zero and the authenticator removed.  forge: a random authenticator."""
     hao = hao or pcoa
     alg, tlen = MAC_ALG[at]
     mh = bytearray(struct.pack("!BBBBHHBBH", 59, 0, 8, 0, 0, seq, flags, 0, lifetime))
     if from_par_link:
         mh += b"\x01\x00"  # PadN(0): Alt-CoA at 8n+6
         mh += bytes([3, 16]) + ncoa
+    if mh_lla is not None:
+        mh += bytes([7, 1 + len(mh_lla), 2]) + mh_lla
     # BADF (type 21) so that the MH ends right after the authenticator (A20): option header
     # 2 + SPI 4 + tag; pad before it to make the total a multiple of 8.
     badf_len = 2 + 4 + tlen

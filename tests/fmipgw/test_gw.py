@@ -176,6 +176,12 @@ def t_conf_errors(gw, mkcred, fmipctl):
             ("no par", base.replace("addresses = 2003::1", "addresses ="),
              base.split("\n").index("[par]") + 1, "at least one PAR address"),
             ("missing cert", base.replace("router.chain.pem", "nope.pem"), 4, "cert_file"),
+            ("link-local tunnel source", base + "[tunnel]\nsource = fe80::1\n", n + 2,
+             "source must be a global unicast address"),
+            ("tunnel MTU below 1320", base + "[tunnel]\nmtu = 1300\n", n + 2,
+             "1300 is out of range [1320, 9600]"),
+            ("ap port beyond the table", base + "[ap.x]\nlla = 02:00:00:00:00:0a\n"
+             "kind = no-fmip\nport = 8\n", n + 4, "8 is out of range [0, 7]"),
         ]
         for name, text, line, what in cases:
             f = os.path.join(tmp, "bad.conf")
@@ -481,8 +487,10 @@ def t_fuzz_replay(gw, mkcred, fmipctl, vectors):
                  s["ctrl_cps"] + s["ctrl_nd"] + s["drop_policer_rtsolpr"] +
                  s["drop_policer_cps"] + s["drop_policer_nd"] + s["drop_ring_full"] +
                  s["pass_tx"] +
-                 s["drop_tx_full"] + s["drop_pass"])
-        # (control packets leaving through worker 0's queue are not counted in pass_tx)
+                 s["drop_tx_full"] + s["drop_pass"] +
+                 sum(v for k, v in s.items() if k.startswith("drop_tun_")))
+        # (control packets leaving through worker 0's queue are not counted in pass_tx; the
+        # tunnel stage's drops are drop_tun_*, what it sends is in pass_tx)
         check(total == s["rx_packets"], "every frame has exactly one outcome (%d = %d)" % (
             total, s["rx_packets"]))
         mal = sum(v for k, v in s.items() if k.startswith("malformed_"))

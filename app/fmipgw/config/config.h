@@ -34,6 +34,9 @@
 #define GW_CFG_TEXT	160 /* room for one value's text in /fmipgw/config */
 #define GW_MAX_SLOW	16
 
+#define GW_AP_NAME  64 /* an [ap.NAME] section's name, kept for messages */
+#define GW_AP_PORTS 8  /* [ap.*] port: == FMIP_MAX_PORTS (gw.c asserts it) */
+
 /* [ports] pass_through: what happens to traffic that is not the gateway's */
 enum gw_pass_through { GW_PASS_DROP = 0, GW_PASS_SAME, GW_PASS_OTHER };
 
@@ -42,6 +45,16 @@ enum gw_idle { GW_IDLE_POLL = 0, GW_IDLE_ADAPTIVE, GW_IDLE_INTERRUPT };
 
 /* [lcores] distribute: software distribution of a port with fewer RX queues than workers */
 enum gw_distribute { GW_DIST_AUTO = 0, GW_DIST_OFF, GW_DIST_ON };
+
+/* [tunnel] traffic_class_mode / flow_label_mode (RFC 2473 5, 6.4, 6.5) */
+enum gw_tun_copy { GW_TUN_COPY = 0, GW_TUN_FIXED };
+
+/* What fmipgw keeps of an [ap.NAME] section beside lib/hk's struct hk_ap (the keys of keys.c's
+ * "ap.*" rows marked ext): the handover's egress toward the NAR. */
+struct gw_ap_ext {
+	uint32_t port;	       /* index of the gateway's port toward the NAR (tunnel, HI, FBack) */
+	char name[GW_AP_NAME]; /* the section's name, for messages */
+};
 
 struct gw_policer_cfg {
 	uint32_t rate;	/* packets per second per worker; 0: no limit */
@@ -64,6 +77,7 @@ struct gw_config {
 	unsigned n_par;
 	/* [ap.NAME] sections */
 	struct hk_ap aps[GW_MAX_APS];
+	struct gw_ap_ext ap_ext[GW_MAX_APS];
 	unsigned n_aps;
 	/* [keys] */
 	uint32_t capacity;
@@ -80,6 +94,29 @@ struct gw_config {
 	struct hk_fbu_policy fbu;
 	bool fbu_fast_decode;	     /* the fast FBU decoder first (dp/fbu.c) */
 	uint32_t fbu_pipeline_depth; /* 0 or 1 (keytab_pipe) */
+	/* [binding] */
+	uint32_t bind_capacity; /* 0 in the file: the [keys] capacity (config_load resolves it) */
+	uint32_t bind_sweep_interval_ms;
+	uint32_t bind_sweep_batch;
+	/* [tunnel] */
+	uint8_t tun_source[16]; /* zero: the PAR address the FBU was sent to (A12) */
+	bool has_tun_source;
+	uint32_t tun_mtu;
+	uint32_t tun_hop_limit;
+	enum gw_tun_copy tun_tc_mode;
+	uint32_t tun_tc;
+	enum gw_tun_copy tun_fl_mode;
+	uint32_t tun_flow_label;
+	uint32_t tun_icmp_rate; /* ICMPv6 errors per second per worker (RFC 4443 2.4 f) */
+	uint32_t tun_icmp_burst;
+	/* [handover] */
+	bool ho_hi;		/* send HI to the NAR (RFC 5568 6.2.1.1) */
+	uint32_t hi_timeout_ms; /* first retransmission timeout (>= 2 x RTT, 100 ms) */
+	uint32_t hi_retries;	/* HI_RETRIES (RFC 5568 9) */
+	uint32_t hi_pending;	/* outstanding HIs at most */
+	bool fback_old_link;	/* predictive: also send the FBack to the PCoA on the old link */
+	bool neighbours_only;	/* HI/HAck only from the [ap.*] nar_addr addresses */
+	bool nar_role;		/* answer HIs as the NAR */
 	/* [policer], per policed event */
 	struct gw_policer_cfg pol[GW_EV__POLICED];
 	/* [rings] */

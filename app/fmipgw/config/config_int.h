@@ -30,6 +30,7 @@ struct key {
 	size_t size;		  /* T_STR: buffer size; T_UINT: field size (1, 2, 4) */
 	uint64_t min, max;	  /* T_UINT */
 	const char *const *names; /* T_ENUM: values 0.. */
+	bool ap_ext;		  /* an "ap.*" key of struct gw_ap_ext, not of struct hk_ap */
 };
 
 /* keys.c */

@@ -17,6 +17,7 @@ static const char *const arch_names[] = {
 };
 static const char *const idle_names[] = { "poll", "adaptive", "interrupt", NULL };
 static const char *const dist_names[] = { "auto", "off", "on", NULL };
+static const char *const tuncopy_names[] = { "copy", "fixed", NULL };
 static const char *const apkind_names[] = { "nar", "current-if", "no-prefix", "no-fmip", NULL };
 static const char *const level_names[] = { "none",    "emerg",	"alert", "crit",  "err",
 					   "warning", "notice", "info",	 "debug", NULL };
@@ -25,6 +26,8 @@ static const char *const level_names[] = { "none",    "emerg",	"alert", "crit", 
 #define A(f)	     offsetof(struct hk_ap, f), sizeof(((struct hk_ap *)0)->f)
 #define U(f, lo, hi) C(f), lo, hi, NULL
 #define E(f, n)	     C(f), 0, 0, n
+#define AX(f, lo, hi) \
+	offsetof(struct gw_ap_ext, f), sizeof(((struct gw_ap_ext *)0)->f), lo, hi, NULL, true
 
 const struct key config_keys[] = {
 	/* [router] */
@@ -118,6 +121,71 @@ const struct key config_keys[] = {
 	  "them in the next turn (record misses hidden behind RX); 0 looks up and verifies each "
 	  "RX burst at once",
 	  U(fbu_pipeline_depth, 0, 1) },
+	/* [binding] */
+	{ "binding", "capacity", T_UINT, "0", false,
+	  "bindings (PCoA -> NCoA) the table holds; a new PCoA beyond it gets FBack 130; 0: the "
+	  "[keys] capacity",
+	  U(bind_capacity, 0, 1u << 24) },
+	{ "binding", "sweep_interval_ms", T_UINT, "250", true,
+	  "milliseconds between expiry sweeps of the binding table (a binding lives at most this "
+	  "much past its lifetime)",
+	  U(bind_sweep_interval_ms, 1, 3600000) },
+	{ "binding", "sweep_batch", T_UINT, "1024", false,
+	  "bindings one sweep looks at (bounded work per control-loop turn)",
+	  U(bind_sweep_batch, 1, 1u << 20) },
+	/* [tunnel] */
+	{ "tunnel", "source", T_IP6, "", false,
+	  "tunnel entry point: the PAR's global address on the MN's old link (RFC 5568 4); "
+	  "empty: the PAR address the FBU was sent to",
+	  C(tun_source), 0, 0, NULL },
+	{ "tunnel", "mtu", T_UINT, "1500", false,
+	  "egress link MTU of the tunnel (IPv6 octets); larger packets get Packet Too Big with "
+	  "MTU - 40 (RFC 2473 7.1)",
+	  U(tun_mtu, 1320, 9600) },
+	{ "tunnel", "hop_limit", T_UINT, "64", false,
+	  "Hop Limit of the tunnel header (RFC 2473 6.3)", U(tun_hop_limit, 1, 255) },
+	{ "tunnel", "traffic_class_mode", T_ENUM, "copy", false,
+	  "tunnel Traffic Class: copy (the original packet's) or fixed (traffic_class; RFC 2473 "
+	  "5, 6.4)",
+	  E(tun_tc_mode, tuncopy_names) },
+	{ "tunnel", "traffic_class", T_UINT, "0", false, "traffic_class_mode = fixed: the value",
+	  U(tun_tc, 0, 255) },
+	{ "tunnel", "flow_label_mode", T_ENUM, "fixed", false,
+	  "tunnel Flow Label: fixed (flow_label, default 0: RFC 2473 6.5) or copy",
+	  E(tun_fl_mode, tuncopy_names) },
+	{ "tunnel", "flow_label", T_UINT, "0", false, "flow_label_mode = fixed: the value",
+	  U(tun_flow_label, 0, 0xfffff) },
+	{ "tunnel", "icmp_error_rate", T_UINT, "100", false,
+	  "Packet Too Big / Time Exceeded per second per worker (RFC 4443 2.4 f; 0: none)",
+	  U(tun_icmp_rate, 0, 1000000) },
+	{ "tunnel", "icmp_error_burst", T_UINT, "10", false, "their bucket depth (messages)",
+	  U(tun_icmp_burst, 1, 100000) },
+	/* [handover] */
+	{ "handover", "hi", T_BOOL, "true", true,
+	  "send an HI to the NAR of the NCoA's [ap.*] section; predictive mode: FBack after the "
+	  "HAck (RFC 5568 6.2.3)",
+	  C(ho_hi), 0, 0, NULL },
+	{ "handover", "hi_timeout_ms", T_UINT, "100", true,
+	  "first HI retransmission timeout, doubled each time (RFC 5568 6.2.1.1: >= 2 x RTT, "
+	  "100 ms when the RTT is not known)",
+	  U(hi_timeout_ms, 10, 60000) },
+	{ "handover", "hi_retries", T_UINT, "3", true, "HI_RETRIES (RFC 5568 9)",
+	  U(hi_retries, 0, 10) },
+	{ "handover", "hi_pending", T_UINT, "1024", false,
+	  "outstanding HIs at most (their Sequence #s must stay unique); an FBU beyond it gets "
+	  "FBack 130",
+	  U(hi_pending, 16, 32768) },
+	{ "handover", "fback_old_link", T_BOOL, "true", true,
+	  "an FBU from the PAR's link is also answered on the old link, to the PCoA (RFC 5568 "
+	  "6.2.3 MAY)",
+	  C(fback_old_link), 0, 0, NULL },
+	{ "handover", "neighbours_only", T_BOOL, "true", true,
+	  "accept HI and HAck only from the nar_addr of an [ap.*] section (the operator's IPsec "
+	  "protects them, RFC 5568 10)",
+	  C(neighbours_only), 0, 0, NULL },
+	{ "handover", "nar", T_BOOL, "true", true,
+	  "answer HIs as the NAR (RFC 5568 6.2.1.2); false: every HI gets HAck 129", C(nar_role), 0,
+	  0, NULL },
 	/* [policer] per worker */
 	{ "policer", "rtsolpr_rate", T_UINT, "1000", true,
 	  "RtSolPr per second per worker toward control (0: no limit)",
@@ -133,6 +201,16 @@ const struct key config_keys[] = {
 	  U(pol[GW_EV_ND].rate, 0, 100000000) },
 	{ "policer", "nd_burst", T_UINT, "64", true, "their bucket depth (packets)",
 	  U(pol[GW_EV_ND].burst, 1, 1000000) },
+	{ "policer", "hi_rate", T_UINT, "1000", true,
+	  "HI for the router per second per worker (0: no limit)",
+	  U(pol[GW_EV_HI].rate, 0, 100000000) },
+	{ "policer", "hi_burst", T_UINT, "64", true, "HI bucket depth (packets)",
+	  U(pol[GW_EV_HI].burst, 1, 1000000) },
+	{ "policer", "hack_rate", T_UINT, "1000", true,
+	  "HAck for the router per second per worker (0: no limit)",
+	  U(pol[GW_EV_HACK].rate, 0, 100000000) },
+	{ "policer", "hack_burst", T_UINT, "64", true, "HAck bucket depth (packets)",
+	  U(pol[GW_EV_HACK].burst, 1, 1000000) },
 	/* [rings] */
 	{ "rings", "ring_size", T_UINT, "1024", false,
 	  "entries of each worker's ring to the control lcore (power of two)",
@@ -264,6 +342,10 @@ const struct key config_keys[] = {
 	{ "ap.*", "nar_addr", T_IP6, "", false, "the NAR's IPv6 address", A(nar_addr), 0, 0, NULL },
 	{ "ap.*", "nar_prefix", T_PREFIX, "", false, "the prefix of the NAR's link (addr/len)",
 	  A(nar_prefix), 0, 0, NULL },
+	{ "ap.*", "port", T_UINT, "0", false,
+	  "index of the gateway's port toward the NAR: tunnelled packets, HI and FBack leave by "
+	  "it to nar_lla",
+	  AX(port, 0, GW_AP_PORTS - 1) },
 };
 const unsigned config_nkeys_ = sizeof(config_keys) / sizeof(config_keys[0]);
 #define NKEYS config_nkeys_

@@ -97,6 +97,7 @@ static int load_section(struct rte_cfgfile *cf, const char *sec, struct gw_confi
 				      "more than %d [ap.*] sections", GW_MAX_APS);
 		base = &cfg->aps[cfg->n_aps];
 		cfg->aps[cfg->n_aps].kind = HK_AP_NAR;
+		snprintf(cfg->ap_ext[cfg->n_aps].name, sizeof(cfg->ap_ext[0].name), "%s", sec);
 	}
 	nent = rte_cfgfile_section_num_entries(cf, sec);
 	ent = nent < 0 ? NULL : calloc((size_t)nent + 1, sizeof(*ent));
@@ -108,6 +109,8 @@ static int load_section(struct rte_cfgfile *cf, const char *sec, struct gw_confi
 	for (int i = 0; i < nent && rc == 0; i++) {
 		int ki = config_key_index(sec, ent[i].name), fr = 0;
 		char *v = config_trim(ent[i].value);
+		void *b =
+		    ki >= 0 && config_keys[ki].ap_ext ? (void *)&cfg->ap_ext[cfg->n_aps] : base;
 
 		if (ki < 0) /* route.<label>, static.<label> (fwd_cfg.c) */
 			fr = config_fwd_entry(cfg, sec, ent[i].name, v, e, sizeof(e));
@@ -119,7 +122,7 @@ static int load_section(struct rte_cfgfile *cf, const char *sec, struct gw_confi
 		else if (ki < 0)
 			rc = failed(f, config_find_line(file, sec, ent[i].name),
 				    "unknown key '%s' in [%s]", ent[i].name, sec);
-		else if (config_parse_value(&config_keys[ki], v, base, cfg, e, sizeof(e)) < 0)
+		else if (config_parse_value(&config_keys[ki], v, b, cfg, e, sizeof(e)) < 0)
 			rc = failed(f, config_find_line(file, sec, ent[i].name), "%s: %s",
 				    ent[i].name, e);
 		else if (!ap)
@@ -166,6 +169,23 @@ static int file_check(const char *file, const char *key, const char *path, struc
 	return 0;
 }
 
+/* [binding] capacity 0 is the [keys] capacity; [tunnel] source, when set, is a global
+ * unicast address (the tunnel entry point, RFC 5568 4). */
+static int handover_validate(struct gw_config *cfg, struct fail *f)
+{
+	static const uint8_t z16[16];
+	const uint8_t *a = cfg->tun_source;
+
+	if (cfg->bind_capacity == 0)
+		cfg->bind_capacity = cfg->capacity;
+	cfg->has_tun_source = memcmp(a, z16, 16) != 0;
+	if (cfg->has_tun_source && (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)))
+		return failed(f, config_find_line(cfg->file, "tunnel", "source"),
+			      "source must be a global unicast address (not multicast or "
+			      "link-local)");
+	return 0;
+}
+
 /* Rules across keys, in the order an operator would fix them. */
 static int validate(struct gw_config *cfg, struct fail *f)
 {
@@ -203,6 +223,8 @@ static int validate(struct gw_config *cfg, struct fail *f)
 	if ((cfg->rx_desc & (cfg->rx_desc - 1)) != 0 || (cfg->tx_desc & (cfg->tx_desc - 1)) != 0)
 		return failed(f, LINE("ports", "rx_desc"),
 			      "rx_desc and tx_desc must be powers of two");
+	if (handover_validate(cfg, f) < 0)
+		return -1;
 	for (int a = 0; a < MAC_AT_MAX; a++)
 		if (cfg->mac.at[a].alg != MAC_ALG_NONE)
 			return 0;

@@ -48,7 +48,8 @@ int config_apply_reload(struct gw_config *cur, const struct gw_config *loaded, c
 			memcpy((uint8_t *)cur + k->off, (const uint8_t *)loaded + k->off, k->size);
 		snprintf(text[i], sizeof(text[i]), "%s", loaded->text[i]);
 	}
-	if (cur->n_aps != loaded->n_aps || memcmp(cur->aps, loaded->aps, sizeof(cur->aps)) != 0) {
+	if (cur->n_aps != loaded->n_aps || memcmp(cur->aps, loaded->aps, sizeof(cur->aps)) != 0 ||
+	    memcmp(cur->ap_ext, loaded->ap_ext, sizeof(cur->ap_ext)) != 0) {
 		size_t l = strlen(warn);
 
 		snprintf(warn + l, warnlen - l, "%s[ap.*] sections (need a restart)",

@@ -16,6 +16,7 @@
 #include "cp.h"
 #include "dp.h"
 #include "fwd.h"
+#include "handover.h"
 
 /* Per-AT live counts for /fmipgw/keys: the writer iterates its own table. */
 static void count_keys(struct gw_ctrl *c)
@@ -98,6 +99,7 @@ int cp_main(void *arg)
 		if (now >= c->next_sweep)
 			sweep(c, now);
 		fwd_tick(c, now); /* neighbour timers, old FIBs, telemetry snapshot */
+		cp_handover_tick(c, now);
 		switch (dp_idle_next(&idle, busy, &us)) {
 		case DP_IDLE_PAUSE:
 			rte_pause();
@@ -142,7 +144,9 @@ int cp_create(struct gw *gw, unsigned lcore, char *err, size_t errlen)
 	c->lcore = lcore;
 	c->txq = (uint16_t)gw->n_workers; /* after the workers' queues */
 	if (cp_creds_check(&gw->cfg, &c->creds, &c->trust, err, errlen) < 0 ||
-	    cp_work_init(&c->work, gw, &c->creds, c->trust, &c->cnt, CP_WRITER, 1, err, errlen) < 0)
+	    cp_work_init(&c->work, gw, &c->creds, c->trust, &c->cnt, CP_WRITER, 1, err, errlen) <
+		0 ||
+	    cp_handover_init(c, err, errlen) < 0)
 		return -1;
 	cp_apply_runtime(gw);
 	c->next_sweep = rte_get_tsc_cycles();
@@ -155,6 +159,7 @@ void cp_free(struct gw *gw)
 
 	if (c == NULL)
 		return;
+	cp_handover_free(c);
 	cp_work_free(&c->work);
 	send_trust_free(c->trust);
 	send_creds_free(&c->creds);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fmipgw control plane (DESIGN.md "Slow path"): the single writer of the key table.
+ * fmipgw control plane (DESIGN.md "Slow path"): the single writer of the key and binding
+ * tables.
  *
  *   control.c    the loop: signals, reload, drain of every worker's ring and of the slow-path
  *                lcores' decisions, expiry sweeps; init
@@ -20,6 +21,9 @@
  *   icmp6_err.c  Time Exceeded / Destination Unreachable from the routing stage's packets
  *   fwd_setup.c  the FIB, neighbour table and exception ports: start-up, reload, timers
  *   fbu_event.c  an accepted FBU: hk_fbu_check (A4, A21, flags, Alt-CoA)
+ *   fbu_event.c  an accepted FBU: hk_fbu_check (A4, A21, flags, Alt-CoA), then handover.c
+ *   handover.c   the binding an accepted FBU asks for, its FBack (fback.c), the HI to the NAR
+ *                and its HAck (hi.c), the NAR role (nar.c): handover.h is the map
  *   creds.c      the credentials checks shared with `--check`
  *   ctrl_tx.c    sending on the control lcore's TX queue (or worker 0's relay)
  *   latency.c    provisioning latency samples (RX at a worker -> reply handed to the PMD)
@@ -88,9 +92,12 @@ struct cp_decision {
 	struct hk_ar_out out;
 };
 
+struct cp_ho;
+
 struct gw_ctrl {
 	struct gw_counters cnt;
 	struct gw *gw;
+	struct cp_ho *ho; /* the handover state (handover.h); NULL in the unit tests */
 	unsigned lcore;
 	uint16_t txq; /* the control lcore's TX queue on every port */
 	struct send_creds creds;
@@ -149,6 +156,15 @@ void cp_on_err_noroute(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);
  * neighbour timers (NS to send), every FWD_TICK_MS. */
 void cp_fwd_send(struct gw_ctrl *c, struct rte_mbuf *m, unsigned port, const uint8_t mac[6]);
 void cp_neigh_timers(struct gw_ctrl *c);
+void cp_on_hi(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc);	 /* nar.c */
+void cp_on_hack(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc); /* hi.c */
+
+/* handover.c */
+/* The binding table's end callback (arg: struct gw *): A13, the key goes with the binding. */
+struct binding_end;
+void cp_binding_on_end(void *arg, const struct binding_end *e);
+/* Per control-loop turn: the HI timers (rte_timer_manage) and the periodic binding sweep. */
+void cp_handover_tick(struct gw_ctrl *c, uint64_t now_tsc);
 
 /* work.c */
 /* The work context of an lcore: lib/hk's AR configuration and state, the CPA server, from gw's

@@ -2,10 +2,11 @@
 /*
  * fmipgw accepted-FBU events: a worker verified the authenticator and consumed the sequence
  * (dp/fbu.h: L1, A23, A13, A14, L2); here the checks that are not the MAC (lib/hk's
- * hk_fbu_check: A flags, A21, Alt-CoA from the PAR's link, A4 lifetime).  The binding and the
- * FBack come with the binding cache.
+ * hk_fbu_check: A flags, A21, Alt-CoA from the PAR's link, A4 lifetime); then what the FBU is
+ * for: the binding, the FBack, the HI (handover.c).
  */
 #include "cp.h"
+#include "handover.h"
 
 void cp_on_fbu(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 {
@@ -20,10 +21,13 @@ void cp_on_fbu(struct gw_ctrl *c, struct rte_mbuf *m, uint64_t rx_tsc)
 		    : HK_R_NOT_FBU;
 	char a[64];
 
-	if (r == HK_R_OK)
-		c->cnt.fbu_check_ok++;
-	else
-		c->cnt.fbu_check_failed++;
 	GW_LOG(ctrl, DEBUG, "accepted FBU for PCoA %s seq %u lifetime %u s: %s\n",
 	       r == HK_R_OK ? cp_addr(info.pcoa, a) : "?", info.seq, info.lifetime, hk_strerror(r));
+	if (r != HK_R_OK) {
+		c->cnt.fbu_check_failed++;
+		return;
+	}
+	c->cnt.fbu_check_ok++;
+	if (c->ho != NULL) /* (the unit tests run the check alone) */
+		cp_handover_fbu(c, m, f, &info);
 }

@@ -67,6 +67,8 @@ static void table_complete(void **state)
 	assert_ptr_equal(cp_handlers[GW_EV_RESOLVE].fn, cp_on_resolve);
 	assert_ptr_equal(cp_handlers[GW_EV_ERR_HLIM].fn, cp_on_err_hlim);
 	assert_ptr_equal(cp_handlers[GW_EV_ERR_NOROUTE].fn, cp_on_err_noroute);
+	assert_ptr_equal(cp_handlers[GW_EV_HI].fn, cp_on_hi);
+	assert_ptr_equal(cp_handlers[GW_EV_HACK].fn, cp_on_hack);
 }
 
 static unsigned calls[GW_EV__COUNT];
@@ -88,6 +90,8 @@ RECORDER(GW_EV_FBU)
 RECORDER(GW_EV_RESOLVE)
 RECORDER(GW_EV_ERR_HLIM)
 RECORDER(GW_EV_ERR_NOROUTE)
+RECORDER(GW_EV_HI)
+RECORDER(GW_EV_HACK)
 
 /* Dispatch reaches exactly the event's row, with the worker's RX time and the mbuf. */
 static void dispatch_by_event(void **state)
@@ -100,6 +104,8 @@ static void dispatch_by_event(void **state)
 		[GW_EV_RESOLVE] = { "s", rec_GW_EV_RESOLVE },
 		[GW_EV_ERR_HLIM] = { "h", rec_GW_EV_ERR_HLIM },
 		[GW_EV_ERR_NOROUTE] = { "u", rec_GW_EV_ERR_NOROUTE },
+		[GW_EV_HI] = { "i", rec_GW_EV_HI },
+		[GW_EV_HACK] = { "a", rec_GW_EV_HACK },
 	};
 
 	(void)state;

@@ -11,18 +11,22 @@ static const struct dp_class rows[WIRE_MSG__COUNT] = {
 	[WIRE_MSG_CPS] = { DP_STAGE_CTRL, DP_DST_ROUTER, GW_EV_CPS },
 	[WIRE_MSG_ND] = { DP_STAGE_CTRL, DP_DST_ROUTER, GW_EV_ND },
 	[WIRE_MSG_FBACK] = { DP_STAGE_CTRL, DP_DST_ROUTER, GW_EV_ND },
-	[WIRE_MSG_HI] = { DP_STAGE_CTRL, DP_DST_ROUTER, GW_EV_ND },
-	[WIRE_MSG_HACK] = { DP_STAGE_CTRL, DP_DST_ROUTER, GW_EV_ND },
+	[WIRE_MSG_HI] = { DP_STAGE_CTRL, DP_DST_ROUTER, GW_EV_HI },
+	[WIRE_MSG_HACK] = { DP_STAGE_CTRL, DP_DST_ROUTER, GW_EV_HACK },
 	[WIRE_MSG_FRAGMENT] = { DP_STAGE_FRAG, DP_DST_ROUTER, 0 },
+	/* the reverse tunnel: IPv6-in-IPv6 from an MN's NCoA to a tunnel source (RFC 5568 4) */
+	[WIRE_MSG_TUNNEL] = { DP_STAGE_TUNNEL, DP_DST_TUNNEL, 0 },
 };
 
-/* everything else: not the gateway's */
-static const struct dp_class other = { DP_STAGE_ROUTE, DP_DST_NONE, 0 };
+/* everything else: not the gateway's — the tunnel stage (a PCoA with a binding?) first */
+static const struct dp_class other = { DP_STAGE_TUNNEL, DP_DST_NONE, 0 };
 
 const struct dp_event dp_events[GW_EV__COUNT] = {
 	[GW_EV_RTSOLPR] = { GW_CNT_OFF(ctrl_rtsolpr), GW_CNT_OFF(drop_policer_rtsolpr) },
 	[GW_EV_CPS] = { GW_CNT_OFF(ctrl_cps), GW_CNT_OFF(drop_policer_cps) },
 	[GW_EV_ND] = { GW_CNT_OFF(ctrl_nd), GW_CNT_OFF(drop_policer_nd) },
+	[GW_EV_HI] = { GW_CNT_OFF(ctrl_hi), GW_CNT_OFF(drop_policer_hi) },
+	[GW_EV_HACK] = { GW_CNT_OFF(ctrl_hack), GW_CNT_OFF(drop_policer_hack) },
 	[GW_EV_FBU] = { GW_CNT_OFF(fbu_accepted), 0 },
 	[GW_EV_RESOLVE] = { GW_CNT_OFF(fwd_to_resolve), 0 },
 	[GW_EV_ERR_HLIM] = { GW_CNT_OFF(icmp6_err_queued), 0 },
@@ -45,6 +49,11 @@ static inline bool is_sol_node_of(const uint8_t a[16], const uint8_t u[16])
 	static const uint8_t pfx[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
 
 	return memcmp(a, pfx, 13) == 0 && memcmp(a + 13, u + 13, 3) == 0;
+}
+
+bool dp_is_tunnel_dst(const struct gw_config *cfg, const uint8_t a[16])
+{
+	return dp_is_par(cfg, a) || (cfg->has_tun_source && memcmp(cfg->tun_source, a, 16) == 0);
 }
 
 bool dp_is_router_dst(const struct gw_config *cfg, const uint8_t a[16])
@@ -71,6 +80,8 @@ const struct dp_class *dp_classify_msg(const struct gw_config *cfg, enum wire_ms
 		return dp_is_par(cfg, dst) ? r : &other;
 	case DP_DST_ROUTER:
 		return dp_is_router_dst(cfg, dst) ? r : &other;
+	case DP_DST_TUNNEL:
+		return dp_is_tunnel_dst(cfg, dst) ? r : &other;
 	default:
 		return &other;
 	}

@@ -18,13 +18,21 @@
 /* The fast-path stages (dp/stages.h has their functions). */
 enum dp_stage {
 	DP_STAGE_PASS = 0, /* not the gateway's: [ports] pass_through */
-	DP_STAGE_FBU,	   /* FBU to a PAR address: key lookup, MAC, sequence (dp/fbu.c) */
-	DP_STAGE_CTRL,	   /* for the control plane: policer, ring (dp/relay.c) */
-	DP_STAGE_FRAG,	   /* a fragment for the router: never reassembled, dropped */
-	DP_STAGE_ROUTE,	   /* everything else: FIB, neighbours, exception port (dp/route.c);
-			      last: stages hand packets on to it in their flush */
+	/* Everything not the gateway's, and the reverse tunnel: bindings (dp/tunnel.c).  Its
+	 * flush hands what is not tunnelled to DP_TUNNEL_NEXT's collect, so every stage it may
+	 * hand to must come after it here (flushes run in this order). */
+	DP_STAGE_TUNNEL,
+	DP_STAGE_FBU,	/* FBU to a PAR address: key lookup, MAC, sequence (dp/fbu.c) */
+	DP_STAGE_CTRL,	/* for the control plane: policer, ring (dp/relay.c) */
+	DP_STAGE_FRAG,	/* a fragment for the router: never reassembled, dropped */
+	DP_STAGE_ROUTE, /* everything else: FIB, neighbours, exception port (dp/route.c);
+			   last: stages hand packets on to it in their flush */
 	DP_STAGE__COUNT
 };
+
+/* Where the tunnel stage hands packets that are not tunnelled and decapsulated ones: the
+ * routing stage (FIB, neighbours, exception port). */
+#define DP_TUNNEL_NEXT DP_STAGE_ROUTE
 
 /* Whose destination makes a message the gateway's. */
 enum dp_dst {
@@ -32,6 +40,7 @@ enum dp_dst {
 	DP_DST_PAR,	 /* one of the [par] addresses */
 	DP_DST_ROUTER,	 /* the router's link-local address, a PAR address, all-routers, or the
 			    solicited-node group of one of these */
+	DP_DST_TUNNEL,	 /* a tunnel source: a PAR address or [tunnel] source */
 };
 
 struct dp_class {
@@ -48,7 +57,7 @@ struct dp_event {
 extern const struct dp_event dp_events[GW_EV__COUNT];
 
 /* The stage and event of a frame lib/wire decoded without error: its message's row when the
- * destination makes it the gateway's, else the row of everything else (DP_STAGE_PASS). */
+ * destination makes it the gateway's, else the row of everything else (DP_STAGE_TUNNEL). */
 const struct dp_class *dp_classify(const struct gw_config *cfg, const struct wire_frame *f);
 /* The same for a message type and destination known without a full decode (the FBU fast
  * path: wire_fbu_fast_decode matched an FBU; dp_classify(f) == dp_classify_msg(f->msg,
@@ -57,6 +66,8 @@ const struct dp_class *dp_classify_msg(const struct gw_config *cfg, enum wire_ms
 				       const uint8_t dst[16]);
 
 bool dp_is_par(const struct gw_config *cfg, const uint8_t a[16]);
+/* A tunnel entry point of this router (DP_DST_TUNNEL): a PAR address or [tunnel] source. */
+bool dp_is_tunnel_dst(const struct gw_config *cfg, const uint8_t a[16]);
 /* Addressed to the router (DP_DST_ROUTER above).  Other multicast (all-nodes, hosts'
  * solicited-node groups: DAD, address resolution, upstream RAs) is not the router's. */
 bool dp_is_router_dst(const struct gw_config *cfg, const uint8_t a[16]);

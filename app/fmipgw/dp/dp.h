@@ -11,6 +11,9 @@
  *               control plane's packets for ports with too few TX queues
  *   dist.c      software distribution for ports with fewer RX queues than workers
  *   idle.c      the idle policy ([lcores] idle)
+ *   tunnel.c    the binding stage: packets for a PCoA with a live binding into the
+ *               IPv6-in-IPv6 tunnel toward the NCoA, reverse-tunnel packets out of it
+ *               (RFC 2473, RFC 5568 4); tunnel_err.c its ICMPv6 errors, in the packet's mbuf
  *   tx.c        per-port TX buffering and [ports] pass_through
  *   policer.c   the per-event token bucket
  *
@@ -27,6 +30,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "binding.h"
 #include "counters.h"
 #include "gw.h"
 #include "keytab.h"
@@ -65,6 +69,26 @@ struct dp_fbu_burst {
 	struct wire_mac_inplace ip[KEYTAB_BATCH_MAX];  /* start NULL: not in place */
 };
 
+/* The tunnel stage's burst (dp/tunnel.c): the packets that may be for a PCoA (one bulk
+ * binding lookup) and the reverse-tunnel packets (one bulk reverse-tunnel check), and the
+ * worker's tunnel settings. */
+struct dp_tunnel_burst {
+	unsigned n, nr;
+	struct rte_mbuf *m[GW_BURST_MAX];
+	const struct wire_frame *f[GW_BURST_MAX];
+	const uint8_t *dst[GW_BURST_MAX]; /* in the frames */
+	hash_sig_t sig[GW_BURST_MAX];
+	const struct binding_rec *rec[GW_BURST_MAX];
+	struct rte_mbuf *rm[GW_BURST_MAX];
+	struct wire_frame *rf[GW_BURST_MAX]; /* re-decoded after decapsulation */
+	struct binding_decap d[GW_BURST_MAX];
+	const struct binding_rec *rrec[GW_BURST_MAX];
+	struct binding_ctr *ctrs; /* this worker's per-binding counters */
+	struct binding_tun_cfg cfg;
+	struct wire_ratelim icmp_rl;			 /* RFC 4443 2.4 (f), this worker's share */
+	uint8_t err[WIRE_IPV6_MIN_MTU] __rte_aligned(8); /* an ICMPv6 error being built */
+};
+
 /* Packets waiting for one TX burst per port at the end of an RX burst. */
 struct dp_txbuf {
 	uint16_t n[GW_MAX_PORTS];
@@ -91,6 +115,7 @@ struct gw_worker {
 	struct wire_frame frames[GW_BURST_MAX];
 	struct dp_fbu_burst fbu;
 	struct dp_route_burst route;
+	struct dp_tunnel_burst tun;
 	struct dp_txbuf tx;
 } __attribute__((aligned(64)));
 
@@ -114,6 +139,21 @@ void dp_pass_through(struct gw_worker *w, struct rte_mbuf *m);
 bool dp_to_ctrl(struct gw_worker *w, struct rte_ring *r, struct rte_mbuf *m, unsigned ev,
 		uint64_t tsc);
 unsigned dp_relay_tx(struct gw_worker *w);
+/* tunnel.c: the worker's tunnel settings and counters (at creation). */
+void dp_tunnel_init(struct gw_worker *w);
+/* tunnel_err.c: answer the IPv6 packet of frame f in m (received at tsc) with an ICMPv6
+ * error from src (RFC 4443; type, code, param as wire_build_icmp6_error takes them), built in
+ * the worker's scratch and written over m, which goes back out of the port it came in to the
+ * frame's Ethernet source; when RFC 4443 2.4 (e) or the rate limit (f) says no, m is dropped
+ * and counted.  No allocation: the offending mbuf carries the error. */
+void dp_tunnel_icmp_error(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
+			  const uint8_t src[16], uint8_t type, uint8_t code, uint32_t param,
+			  uint64_t tsc);
+/* The Ethernet frame [dst, src, vlan (< 0: none), IPv6] of pkt into buf (room octets): its
+ * length, or 0 if it does not fit. */
+size_t dp_frame_write(uint8_t *buf, size_t room, const uint8_t dst[6], const uint8_t src[6],
+		      int vlan, const uint8_t *pkt, size_t len);
+
 /* dist.c: of the n packets of a distributed port's burst, hand those that hash to another
  * worker to it; the ones that stay are compacted to the front.  Returns how many stay. */
 uint16_t dp_dist_spread(struct gw_worker *w, struct rte_mbuf **pkts, uint16_t n);

@@ -48,6 +48,10 @@ void dp_fbu_drain(struct gw_worker *w);
 /* Construction ([fbu] keys) and the end (frees the FBUs still held, unverified). */
 void dp_fbu_init(struct gw_worker *w);
 void dp_fbu_release(struct gw_worker *w);
+/* tunnel.c */
+void dp_tunnel_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
+		       const struct dp_class *row, uint64_t tsc);
+void dp_tunnel_flush(struct gw_worker *w, uint64_t tsc);
 /* relay.c */
 void dp_ctrl_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);
@@ -62,6 +66,11 @@ void dp_route_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire
 		      const struct dp_class *row, uint64_t tsc);
 void dp_route_flush(struct gw_worker *w, uint64_t tsc);
 /* worker.c */
+/* Hand m to stage's collect through the stage table (a stage passing packets on). */
+void dp_stage_collect(struct gw_worker *w, unsigned stage, struct rte_mbuf *m,
+		      const struct wire_frame *f, const struct dp_class *row, uint64_t tsc);
+/* Drop m as malformed with lib/wire error e (drop_malformed, malformed_<e>). */
+void dp_drop_malformed(struct gw_worker *w, struct rte_mbuf *m, int e);
 void dp_frag_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		     const struct dp_class *row, uint64_t tsc);
 

@@ -23,17 +23,24 @@
 
 static const struct dp_stage_ops stages[DP_STAGE__COUNT] = {
 	[DP_STAGE_PASS] = { "pass", dp_pass_collect, NULL },
+	[DP_STAGE_TUNNEL] = { "tunnel", dp_tunnel_collect, dp_tunnel_flush },
 	[DP_STAGE_FBU] = { "fbu", dp_fbu_collect, dp_fbu_flush },
 	[DP_STAGE_CTRL] = { "ctrl", dp_ctrl_collect, NULL },
 	[DP_STAGE_FRAG] = { "fragment", dp_frag_collect, NULL },
 	[DP_STAGE_ROUTE] = { "route", dp_route_collect, dp_route_flush },
 };
 
-static inline void drop_malformed(struct gw_worker *w, struct rte_mbuf *m, int e)
+void dp_drop_malformed(struct gw_worker *w, struct rte_mbuf *m, int e)
 {
 	w->cnt.drop_malformed++;
 	w->cnt.malformed[(unsigned)e < WIRE_E__COUNT ? (unsigned)e : 0]++;
 	rte_pktmbuf_free(m);
+}
+
+void dp_stage_collect(struct gw_worker *w, unsigned stage, struct rte_mbuf *m,
+		      const struct wire_frame *f, const struct dp_class *row, uint64_t tsc)
+{
+	stages[stage].collect(w, m, f, row, tsc);
 }
 
 void dp_frag_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
@@ -42,7 +49,7 @@ void dp_frag_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_
 	(void)f;
 	(void)row;
 	(void)tsc;
-	drop_malformed(w, m, WIRE_E_FRAGMENT); /* never reassembled: cannot be served */
+	dp_drop_malformed(w, m, WIRE_E_FRAGMENT); /* never reassembled: cannot be served */
 }
 
 /* Decode, classify and stage n packets of w->pkts (received at tsc), then flush the stages
@@ -73,7 +80,7 @@ static void process_burst(struct gw_worker *w, uint16_t n, uint64_t tsc)
 			continue;
 		}
 		if (e != WIRE_OK) {
-			drop_malformed(w, m, e);
+			dp_drop_malformed(w, m, e);
 			continue;
 		}
 		row = dp_classify(cfg, f);
@@ -300,6 +307,7 @@ int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_work
 	}
 	dp_policer_set(&w->pol, &gw->cfg, gw->tsc_hz);
 	dp_fbu_init(w);
+	dp_tunnel_init(w);
 	dp_idle_init(&w->idle, gw->cfg.idle, gw->cfg.idle_sleep_us, DP_IDLE_SPIN, DP_IDLE_NAP);
 	return 0;
 }

@@ -45,8 +45,31 @@
 	X(drop_policer_cps, "packets", "dropped: CPS over the policer rate")                      \
 	X(drop_policer_nd, "packets", "dropped: other control traffic over the policer rate")     \
 	X(drop_ring_full, "packets", "dropped: ring to control full (not FBUs; not ctrl_*)")      \
+	X(ctrl_hi, "packets", "HI (MH 14) queued to the control lcore")                           \
+	X(ctrl_hack, "packets", "HAck (MH 15) queued to the control lcore")                       \
+	X(drop_policer_hi, "packets", "dropped: HI over the policer rate")                        \
+	X(drop_policer_hack, "packets", "dropped: HAck over the policer rate")                    \
+	/* the tunnel stage (dp/tunnel.c; RFC 2473, RFC 5568 4) */                                \
+	X(tun_encap, "packets", "packets for a PCoA encapsulated toward its NCoA (IPv6-in-IPv6)") \
+	X(tun_decap, "packets", "reverse-tunnelled packets of a live binding decapsulated")       \
+	X(tun_pending, "packets", "packets for a PCoA whose binding awaits the HAck (handed on)") \
+	X(tun_too_big, "packets", "packets over the tunnel MTU (Packet Too Big, RFC 2473 7.1)")   \
+	X(tun_hop_limit, "packets", "packets for a PCoA with Hop Limit <= 1 (Time Exceeded)")     \
+	X(tun_icmp_tx, "packets", "ICMPv6 errors sent by the tunnel stage (in the mbuf)")         \
+	X(drop_tun_icmp_limited, "packets",                                                       \
+	  "dropped: ICMPv6 error over [tunnel] icmp_error_rate (RFC 4443 2.4 f)")                 \
+	X(drop_tun_icmp_refused, "packets",                                                       \
+	  "dropped: no ICMPv6 error allowed for the packet (RFC 4443 2.4 e)")                     \
+	X(drop_tun_unmatched, "packets",                                                          \
+	  "dropped: tunnel packet to a tunnel source matching no live binding (never forwarded)") \
+	X(drop_tun_malformed, "packets", "dropped: frame the tunnel functions cannot parse")      \
+	X(drop_tun_ext_hdr, "packets", "dropped: tunnel packet with tunnel extension headers")    \
+	X(drop_tun_unusable, "packets",                                                           \
+	  "dropped: mbuf the tunnel cannot write (segmented, shared, no headroom)")               \
 	/* everything else */                                                                     \
-	X(pass_tx, "packets", "sent by workers (passed, forwarded, punted, injected)")            \
+	X(pass_tx, "packets",                                                                     \
+	  "sent by workers (passed, forwarded, tunnelled, punted, injected, tunnel ICMPv6 "       \
+	  "errors)")                                                                              \
 	X(drop_pass, "packets", "dropped: not for the gateway and pass_through = drop")           \
 	X(drop_tx_full, "packets", "dropped: TX queue full")                                      \
 	/* the routing stage (dp/route.c) */                                                      \
@@ -93,6 +116,47 @@
 	X(fbu_events, "events", "accepted-FBU events received by control")                        \
 	X(fbu_check_ok, "events", "accepted FBUs that passed lib/hk's FBU checks")                \
 	X(fbu_check_failed, "events", "accepted FBUs refused by lib/hk's FBU checks")             \
+	/* the handover (cp/handover.c, hi.c, nar.c; RFC 5568) */                                 \
+	X(fbu_lifetime_clamped, "events", "FBU lifetimes clamped to [fbu] max_lifetime (A4)")     \
+	X(fbu_ncoa_refused, "events",                                                             \
+	  "FBUs refused: the NCoA is in no kind = nar [ap.*] nar_prefix (FBack 128)")             \
+	X(fbu_admin_refused, "events",                                                            \
+	  "FBUs refused: the NCoA's [ap.*] section is kind = no-fmip (FBack 129)")                \
+	X(fbu_table_full, "events", "FBUs refused: binding table or HI table full (FBack 130)")   \
+	X(fbu_binding_stale, "events",                                                            \
+	  "FBUs whose sequence is not newer than their binding's (nothing changes, no FBack)")    \
+	X(fbu_teardown, "events", "FBUs with Lifetime 0 that removed a binding (RFC 5568 5.6)")   \
+	X(fbu_teardown_none, "events", "FBUs with Lifetime 0 and no binding to remove")           \
+	X(fback_sent_0, "packets", "FBacks sent with status 0 (each copy: NCoA, old link)")       \
+	X(fback_sent_1, "packets", "FBacks sent with status 1 (NCoA assigned by the NAR)")        \
+	X(fback_sent_128, "packets", "FBacks sent with status 128 (reason unspecified)")          \
+	X(fback_sent_129, "packets", "FBacks sent with status 129 (administratively prohibited)") \
+	X(fback_sent_130, "packets", "FBacks sent with status 130 (insufficient resources)")      \
+	X(fback_failed, "packets", "FBacks not sent (key gone or replaced, build or TX error)")   \
+	X(hi_sent, "packets", "HIs sent to a NAR (first transmissions)")                          \
+	X(hi_retransmitted, "packets", "HI retransmissions (RFC 5568 6.2.1.1 back-off)")          \
+	X(hi_timed_out, "events", "HIs unanswered after HI_RETRIES retransmissions")              \
+	X(hack_rx_0, "packets", "HAcks received: code 0 (accepted, NCoA valid)")                  \
+	X(hack_rx_1, "packets", "HAcks received: code 1 (accepted, NCoA not valid)")              \
+	X(hack_rx_2, "packets", "HAcks received: code 2 (accepted, NCoA assigned)")               \
+	X(hack_rx_3, "packets", "HAcks received: code 3 (accepted, use PCoA)")                    \
+	X(hack_rx_4, "packets", "HAcks received: code 4 (unsolicited; ignored)")                  \
+	X(hack_rx_128, "packets", "HAcks received: code 128 (not accepted)")                      \
+	X(hack_rx_129, "packets", "HAcks received: code 129 (administratively prohibited)")       \
+	X(hack_rx_130, "packets", "HAcks received: code 130 (insufficient resources)")            \
+	X(hack_rx_other, "packets", "HAcks received with another code (treated as not accepted)") \
+	X(hack_rx_unmatched, "packets", "HAcks matching no outstanding HI (late, duplicate)")     \
+	X(hack_rx_stale, "packets", "HAcks whose binding was replaced or removed meanwhile")      \
+	X(hack_rx_refused, "packets",                                                             \
+	  "HAcks dropped: source not a configured neighbour, or malformed")                       \
+	X(hi_rx, "packets", "HIs received by the NAR role")                                       \
+	X(hack_sent_0, "packets", "HAcks sent: code 0 (accepted, NCoA valid)")                    \
+	X(hack_sent_1, "packets", "HAcks sent: code 1 (accepted, NCoA not on this link)")         \
+	X(hack_sent_128, "packets", "HAcks sent: code 128 (no MN link-layer address)")            \
+	X(hack_sent_129, "packets",                                                               \
+	  "HAcks sent: code 129 (not a neighbour, or [handover] nar off)")                        \
+	X(bindings_expired, "bindings", "bindings removed by the expiry sweep")                   \
+	X(keys_released, "keys", "keys deleted because the forwarding they set up ended (A13)")   \
 	X(ctrl_tx_failed, "packets", "control packets not sent (no mbuf, TX full, too long)")     \
 	X(ctrl_ret_tx, "packets", "control packets worker 0 sent from the return ring")           \
 	X(ctrl_ret_tx_failed, "packets", "return-ring packets worker 0 could not send (TX full)") \

@@ -2,10 +2,11 @@
 /*
  * fmipgw telemetry commands (telemetry.h lists them).  DPDK 22.11 callbacks take no user
  * argument: the one file-scope pointer below is the context (set once before registration,
- * never changed).  Counter reads race benignly with the lcores that own them (aligned 64-bit
- * relaxed loads).  /fmipgw/key reads the key table as an RCU reader with its own QSBR thread
- * id (n_workers), online only for the lookup; a spinlock serialises telemetry clients (each
- * has its own thread) on that id — never on the fast path.
+ * never changed).  /fmipgw/binding reads the binding table the same way as /fmipgw/key.  Counter
+ * reads race benignly with the lcores that own them (aligned 64-bit relaxed loads).  /fmipgw/key
+ * reads the key table as an RCU reader with its own QSBR thread id (n_workers), online only for the
+ * lookup; a spinlock serialises telemetry clients (each has its own thread) on that id — never on
+ * the fast path.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -254,13 +255,27 @@ static int cmd_keys(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The telemetry threads' one RCU reader id, online only around a lookup: records found stay
+ * valid until tel_reader_offline(). */
+static void tel_reader_online(void)
+{
+	rte_spinlock_lock(&tel_rcu_lock);
+	rte_rcu_qsbr_thread_online(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
+}
+
+static void tel_reader_offline(void)
+{
+	rte_rcu_qsbr_quiescent(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
+	rte_rcu_qsbr_thread_offline(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
+	rte_spinlock_unlock(&tel_rcu_lock);
+}
+
 static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	uint8_t a[16];
 	const uint8_t *cgas[1] = { a };
 	hash_sig_t sig[1];
 	struct keytab_rec *rec[1];
-	unsigned tid = gw_qsbr_telemetry(tel_gw);
 	uint64_t now_s = gw_now_s(tel_gw);
 
 	(void)cmd;
@@ -269,8 +284,7 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	sig[0] = keytab_sig(tel_gw->kt, a);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "address", params);
-	rte_spinlock_lock(&tel_rcu_lock);
-	rte_rcu_qsbr_thread_online(tel_gw->qsv, tid);
+	tel_reader_online();
 	if (keytab_lookup_bulk(tel_gw->kt, cgas, sig, 1, rec) == 1) {
 		const struct keytab_rec *r = rec[0];
 		uint32_t ls = __atomic_load_n(&r->last_seq, __ATOMIC_RELAXED);
@@ -293,9 +307,85 @@ static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
 	} else {
 		rte_tel_data_add_dict_string(d, "state", "absent");
 	}
-	rte_rcu_qsbr_quiescent(tel_gw->qsv, tid);
-	rte_rcu_qsbr_thread_offline(tel_gw->qsv, tid);
-	rte_spinlock_unlock(&tel_rcu_lock);
+	tel_reader_offline();
+	return 0;
+}
+
+/* The binding table's writer statistics (lib/binding), by name. */
+#define BSTAT(f)                                      \
+	{                                             \
+#f, offsetof(struct binding_stats, f) \
+	}
+static const struct {
+	const char *name;
+	size_t off;
+} bstats[] = { BSTAT(added),   BSTAT(replaced), BSTAT(activated), BSTAT(torn_down), BSTAT(deleted),
+	       BSTAT(expired), BSTAT(stale),	BSTAT(full),	  BSTAT(errors),    BSTAT(freed) };
+#undef BSTAT
+
+static int cmd_bindings(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct binding_stats st;
+	const struct binding_table *bt = tel_gw->bt;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	if (bt == NULL)
+		return 0;
+	binding_get_stats(bt, &st);
+	rte_tel_data_add_dict_u64(d, "count", binding_count(bt));
+	rte_tel_data_add_dict_u64(d, "capacity", binding_capacity(bt));
+	for (size_t i = 0; i < sizeof(bstats) / sizeof(bstats[0]); i++)
+		rte_tel_data_add_dict_u64(
+		    d, bstats[i].name,
+		    *(const uint64_t *)(const void *)((const uint8_t *)&st + bstats[i].off));
+	return 0;
+}
+
+static void add_addr(struct rte_tel_data *d, const char *name, const uint8_t a[16])
+{
+	char s[INET6_ADDRSTRLEN];
+
+	rte_tel_data_add_dict_string(d, name, inet_ntop(AF_INET6, a, s, sizeof(s)) ? s : "?");
+}
+
+/* One binding as an RCU reader (the telemetry QSBR id, like /fmipgw/key): NCoA, state,
+ * lifetime left, traffic; never key material (not even the key reference). */
+static int cmd_binding(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint8_t a[16];
+	const uint8_t *pcoas[1] = { a };
+	hash_sig_t sig[1];
+	const struct binding_rec *rec[1];
+	const struct binding_table *bt = tel_gw->bt;
+	struct binding_info bi;
+
+	(void)cmd;
+	if (params == NULL || bt == NULL || inet_pton(AF_INET6, params, a) != 1)
+		return -1;
+	sig[0] = binding_sig(bt, a);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "pcoa", params);
+	tel_reader_online();
+	if (binding_lookup_bulk(bt, pcoas, sig, 1, rec) == 1) {
+		binding_info_get(bt, rec[0], gw_now_s(tel_gw), &bi);
+		rte_tel_data_add_dict_string(d, "state",
+					     bi.state == BINDING_ACTIVE ? "active" : "pending");
+		add_addr(d, "ncoa", bi.ncoa);
+		add_addr(d, "par", bi.par);
+		add_addr(d, "tunnel_source", bi.tun_src);
+		rte_tel_data_add_dict_u64(d, "seq", bi.seq);
+		rte_tel_data_add_dict_u64(d, "lifetime_s", bi.lifetime);
+		rte_tel_data_add_dict_u64(d, "left_s", bi.left);
+		rte_tel_data_add_dict_u64(d, "tunnelled_packets", bi.ctr.tun_pkts);
+		rte_tel_data_add_dict_u64(d, "tunnelled_bytes", bi.ctr.tun_bytes);
+		rte_tel_data_add_dict_u64(d, "reverse_packets", bi.ctr.rev_pkts);
+		rte_tel_data_add_dict_u64(d, "reverse_bytes", bi.ctr.rev_bytes);
+	} else {
+		rte_tel_data_add_dict_string(d, "state", "absent");
+	}
+	tel_reader_offline();
 	return 0;
 }
 
@@ -378,6 +468,8 @@ TEL_GUARDED(cmd_key)
 TEL_GUARDED(cmd_config)
 TEL_GUARDED(cmd_routes)
 TEL_GUARDED(cmd_neighbours)
+TEL_GUARDED(cmd_bindings)
+TEL_GUARDED(cmd_binding)
 
 static bool name_ok(const char *s)
 {
@@ -405,6 +497,10 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 		{ "/fmipgw/routes", cmd_routes_guarded, "the FIB and its routes. No parameters" },
 		{ "/fmipgw/neighbours", cmd_neighbours_guarded,
 		  "the neighbour table. No parameters" },
+		{ "/fmipgw/bindings", cmd_bindings_guarded,
+		  "binding table summary (count, capacity, writer statistics). No parameters" },
+		{ "/fmipgw/binding", cmd_binding_guarded,
+		  "one binding, no key material. Parameter: the PCoA" },
 	};
 
 	tel_gw = gw;

@@ -10,6 +10,8 @@
  *   /fmipgw/config        the effective value of every configuration key
  *   /fmipgw/routes        the FIB (generation, routes, errors) and the configured routes
  *   /fmipgw/neighbours    the neighbour table's statistics and entries (fwd_tel.h)
+ *   /fmipgw/bindings      bindings: count, capacity, the table's writer statistics
+ *   /fmipgw/binding,<pcoa> one binding (NCoA, state, lifetime left, packets, bytes; no key)
  */
 #ifndef FMIPGW_TELEMETRY_H
 #define FMIPGW_TELEMETRY_H
