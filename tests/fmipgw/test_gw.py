@@ -147,6 +147,11 @@ def t_conf_errors(gw, mkcred, fmipctl):
              "not a power of two"),
             ("bad at_map", base + "[mac]\nat_map = 0:md5:12\n", n + 2, "unknown algorithm 'md5'"),
             ("tag too long", base + "[mac]\nat_map = 0:hmac-sha1:21\n", n + 2, "tag length 21"),
+            # issue 13 (6): a guessable authenticator is refused, not accepted without a word
+            ("tag of 1 octet", base + "[mac]\nat_map = 0:hmac-sha1:1\n", n + 2,
+             "tag length 1 of AT 0 is not 8..20"),
+            ("tag of 7 octets", base + "[mac]\nat_map = 0:hmac-sha1:12,1:hmac-sha256:7\n",
+             n + 2, "tag length 7 of AT 1 is not 8..32"),
             ("bad ap", base + "[ap.x]\nkind = nar\n", n + 1, "needs lla"),
             ("nar without nar_addr", base + "[ap.x]\nlla = 02:00:00:00:00:0a\nkind = nar\n"
              "nar_lla = 02:00:00:00:00:0b\nnar_prefix = 2004::/64\n", n + 1,
@@ -198,6 +203,13 @@ def t_conf_errors(gw, mkcred, fmipctl):
         check(r.returncode == 0 and "WARNING" in r.stderr and "%s:%d:" % (f, n + 2) in r.stderr
               and "backend = openssl" in r.stderr,
               "--check warns about backend = openssl on the fast path (%s)" % r.stderr.strip())
+        f = os.path.join(tmp, "short.conf")
+        open(f, "w").write(base + "[mac]\nat_map = 0:hmac-sha1:8,1:hmac-sha256:16\n")
+        r = subprocess.run([gw, "--", "--config", f, "--check"], capture_output=True, text=True)
+        check(r.returncode == 0 and "%s:%d: [mac] at_map: AT 0 keeps 8 octets" % (f, n + 2)
+              in r.stderr and "AT 1" not in r.stderr,
+              "--check warns about an 8-octet tag with file:line, not about 16 (%s)"
+              % r.stderr.strip())
         # a private key readable by others is refused
         f = os.path.join(tmp, "ok.conf")
         open(f, "w").write(base)

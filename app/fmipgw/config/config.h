@@ -36,6 +36,10 @@
 
 #define GW_AP_NAME  64 /* an [ap.NAME] section's name, kept for messages */
 #define GW_AP_PORTS 8  /* [ap.*] port: == FMIP_MAX_PORTS (gw.c asserts it) */
+/* [mac] at_map tag lengths (A3 leaves truncation to configuration): refused below 8 octets,
+ * a warning below 12 (RFC 5269's HMAC-SHA1 length). */
+#define GW_TAG_MIN  8
+#define GW_TAG_WARN 12
 
 /* [ports] pass_through: what happens to traffic that is not the gateway's */
 enum gw_pass_through { GW_PASS_DROP = 0, GW_PASS_SAME, GW_PASS_OTHER };

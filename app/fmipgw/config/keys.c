@@ -83,7 +83,8 @@ const struct key config_keys[] = {
 	  U(mac.burst, 1, MAC_BURST_MAX) },
 	{ "mac", "at_map", T_ATMAP, "0:hmac-sha1:12,1:hmac-sha256:16", false,
 	  "AT policy and mapping (A1): comma separated AT:algorithm:tag-octets; algorithms "
-	  "hmac-sha1, hmac-sha256; ATs not listed are refused",
+	  "hmac-sha1, hmac-sha256; ATs not listed are refused; tag-octets 8..digest length (a "
+	  "warning below 12)",
 	  C(mac.at), 0, 0, NULL },
 	/* [send] */
 	{ "send", "min_bits", T_UINT, "1024", false, "smallest RSA key accepted (RFC 3971 minbits)",

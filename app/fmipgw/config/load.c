@@ -329,10 +329,22 @@ int config_check_key_file(const char *path, char *err, size_t errlen)
 
 void config_warnings(const struct gw_config *cfg, char *buf, size_t len)
 {
+	size_t l;
+
 	buf[0] = '\0';
 	if (cfg->mac.backend == MAC_BACKEND_OPENSSL)
 		snprintf(buf, len,
 			 "%s:%u: [mac] backend = openssl puts OpenSSL (allocating EVP copies) on "
 			 "the fast path: for cross-checks only\n",
 			 cfg->file, config_key_line(cfg, "mac", "backend"));
+	for (unsigned a = 0; a < MAC_AT_MAX; a++) {
+		if (cfg->mac.at[a].alg == MAC_ALG_NONE || cfg->mac.at[a].tag_len >= GW_TAG_WARN)
+			continue;
+		l = strlen(buf);
+		snprintf(buf + l, len - l,
+			 "%s:%u: [mac] at_map: AT %u keeps %u octets of the tag; below %u an "
+			 "FBU authenticator is weak (RFC 5269 uses 12 for HMAC-SHA1)\n",
+			 cfg->file, config_key_line(cfg, "mac", "at_map"), a,
+			 cfg->mac.at[a].tag_len, GW_TAG_WARN);
+	}
 }

@@ -136,8 +136,11 @@ static int parse_atmap(const char *v, struct mac_at_cfg *at, char *err, size_t l
 			snprintf(err, len, "unknown algorithm '%s' (hmac-sha1, hmac-sha256)", alg);
 			return -1;
 		}
-		if (t < 1 || t > dl) {
-			snprintf(err, len, "tag length %u of AT %u is not 1..%u", t, a, dl);
+		/* A3 leaves the truncation to configuration; below 8 octets (64 bits) an
+		 * authenticator is guessable at line rate, so it is refused (issue 13). */
+		if (t < GW_TAG_MIN || t > dl) {
+			snprintf(err, len, "tag length %u of AT %u is not %u..%u", t, a, GW_TAG_MIN,
+				 dl);
 			return -1;
 		}
 		if (at[a].alg != MAC_ALG_NONE) {
