@@ -75,7 +75,7 @@ struct keytab_rec {
 	uint8_t key[KEYTAB_KEY_MAX]; /* line 2 */
 	uint64_t issued;	     /* when the key was handed out */
 	uint64_t hk_expires;	     /* issued + HK-LIFETIME (A13) */
-	uint64_t expires;	     /* (atomic) the end of the key's use (A13; the gateway's rule) */
+	uint64_t expires;  /* (atomic) the end of the key's use (A13; the gateway's rule) */
 	uint32_t last_seq; /* (atomic) bit 16: valid; low 16 bits: last accepted FBU seq (A14; the
 			      gateway's rule, compare-and-swap on this field) */
 } __attribute__((aligned(64)));
