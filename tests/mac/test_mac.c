@@ -393,8 +393,8 @@ static void test_fbu_vectors_at1(void **state)
 /* The same packets through lib/wire's decoder and MAC input view. */
 static void test_fbu_vectors_via_wire(void **state)
 {
-	struct mac_engine *e;
-	struct mac_ctx *c;
+	struct mac_engine *e = NULL;
+	struct mac_ctx *c = NULL;
 	const struct {
 		const uint8_t *pkt;
 		size_t len;
@@ -452,8 +452,8 @@ static uint32_t rnd(void)
 
 static void random_vs_openssl(const struct variant *v)
 {
-	struct mac_engine *e;
-	struct mac_ctx *c;
+	struct mac_engine *e = NULL;
+	struct mac_ctx *c = NULL;
 	const uint8_t ats[4] = { AT_SHA1_96, AT_SHA256_128, AT_SHA1_160, AT_SHA256_256 };
 	unsigned done = 0;
 
