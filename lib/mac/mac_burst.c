@@ -61,24 +61,6 @@ int mac_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 	return (int)(1 ^ ((d | (0 - d)) >> 63));
 }
 
-/*
- * The same verdict as mac_ct_equal() for the tag lengths the AT map allows (8..32 octets,
- * PROTOCOL.md A3: 12, 16, 20 or 32), inlined into the burst loop: two or four (overlapping)
- * 8-octet words, no loop.  Only n, which is public, decides which loads run.
- */
-static inline int tag_equal(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	uint64_t d;
-
-	if (n < 8 || n > 32)
-		return mac_ct_equal(a, b, n);
-	d = (ld64(a) ^ ld64(b)) | (ld64(a + n - 8) ^ ld64(b + n - 8));
-	if (n > 16)
-		d |= (ld64(a + 8) ^ ld64(b + 8)) | (ld64(a + n - 16) ^ ld64(b + n - 16));
-	__asm__("" : "+r"(d));
-	return (int)(1 ^ ((d | (0 - d)) >> 63));
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Building the burst                                                                          */
 /* ------------------------------------------------------------------------------------------ */
@@ -219,8 +201,8 @@ static uint64_t imb_run(struct mac_ctx *c, int verify)
 			unsigned s = c->idx[alg][q];
 			uint64_t hashed = (jobs[q].status & IMB_STATUS_COMPLETED_AUTH) != 0;
 			if (verify)
-				hashed &= (uint64_t)tag_equal(c->digest[s], c->slot_tag[s],
-							      c->slot_tag_len[s]);
+				hashed &= (uint64_t)mac_ct_equal(c->digest[s], c->slot_tag[s],
+								 c->slot_tag_len[s]);
 			res |= hashed << s;
 		}
 	}
