@@ -225,18 +225,24 @@ void fmip_port_close(const struct fmip_port *p)
 	rte_eth_dev_close(p->id);
 }
 
-struct rte_mempool *fmip_pool_create(const char *name, unsigned n, unsigned cache, char *err,
-				     size_t errlen)
+struct rte_mempool *fmip_pool_create_sized(const char *name, unsigned n, unsigned cache,
+					   uint16_t data_room, char *err, size_t errlen)
 {
-	struct rte_mempool *mp = rte_pktmbuf_pool_create(
-	    name, n, cache, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	uint16_t room = data_room ? data_room : RTE_MBUF_DEFAULT_BUF_SIZE;
+	struct rte_mempool *mp =
+	    rte_pktmbuf_pool_create(name, n, cache, 0, room, (int)rte_socket_id());
 
 	if (mp == NULL)
 		snprintf(err, errlen,
 			 "cannot allocate %u mbufs (%.0f MB): %s; give EAL more memory (-m MB "
 			 "with --no-huge, or reserve hugepages: see docs/operations.md) or lower "
 			 "[ports] mbufs",
-			 n, (double)n * (RTE_MBUF_DEFAULT_BUF_SIZE + 256) / (1024.0 * 1024.0),
-			 rte_strerror(rte_errno));
+			 n, (double)n * (room + 256) / (1024.0 * 1024.0), rte_strerror(rte_errno));
 	return mp;
+}
+
+struct rte_mempool *fmip_pool_create(const char *name, unsigned n, unsigned cache, char *err,
+				     size_t errlen)
+{
+	return fmip_pool_create_sized(name, n, cache, 0, err, errlen);
 }

@@ -61,6 +61,10 @@ int fmip_port_max_queues(uint16_t id, uint16_t *rxq, uint16_t *txq);
 void fmip_port_desc(uint16_t id, uint16_t *rx_desc, uint16_t *tx_desc);
 
 /* A packet mbuf pool of n mbufs (default data room); NULL with err naming the memory needed. */
+/* As fmip_pool_create(), with data_room octets per mbuf (headroom included); 0: the default
+ * RTE_MBUF_DEFAULT_BUF_SIZE. */
+struct rte_mempool *fmip_pool_create_sized(const char *name, unsigned n, unsigned cache,
+					   uint16_t data_room, char *err, size_t errlen);
 struct rte_mempool *fmip_pool_create(const char *name, unsigned n, unsigned cache, char *err,
 				     size_t errlen);
 

@@ -252,7 +252,8 @@ static int ports(struct gw *gw, char *err, size_t errlen)
 		       " the queues, caches and rings can hold: RX may stall under load; raise "
 		       "mbufs or lower rx_desc/tx_desc/ring_size\n",
 		       cfg->mbufs, need);
-	gw->pool = fmip_pool_create("fmipgw_pool", cfg->mbufs, cfg->mbuf_cache, err, errlen);
+	gw->pool = fmip_pool_create_sized("fmipgw_pool", cfg->mbufs, cfg->mbuf_cache,
+					  cfg->mbuf_data_room, err, errlen);
 	if (gw->pool == NULL)
 		return -1;
 	for (int i = 0; i < n; i++) {

@@ -92,6 +92,58 @@ static void test_ct_equal_every_position(void **state)
 	}
 }
 
+/*
+ * The burst's tag compare at every tag length the AT map can give (1..20 for SHA-1, 1..32 for
+ * SHA-256): the right tag verifies, a change in any bit of the kept octets fails, a change
+ * just past them does not matter.  Reference tags from OpenSSL's HMAC(), truncated.
+ */
+static void test_burst_every_tag_length(void **state)
+{
+	static const uint8_t key[20] = "fmipgw tag lengths!";
+	uint8_t in[70], ref[EVP_MAX_MD_SIZE + 1], bad[EVP_MAX_MD_SIZE + 1];
+	unsigned rl;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 13 + 1);
+	for (int a = 0; a < 2; a++) {
+		enum mac_alg alg = a ? MAC_ALG_HMAC_SHA256 : MAC_ALG_HMAC_SHA1;
+		unsigned dl = a ? 32 : 20;
+		assert_non_null(HMAC(a ? EVP_sha256() : EVP_sha1(), key, sizeof(key), in,
+				     sizeof(in), ref, &rl));
+		assert_int_equal(rl, dl);
+		ref[dl] = 0;
+		for (unsigned tl = 1; tl <= dl; tl++) {
+			struct mac_cfg cfg;
+			struct mac_engine *e = NULL;
+			struct mac_ctx *c = NULL;
+			struct mac_key k;
+
+			mac_cfg_defaults(&cfg);
+			cfg.arch = MAC_ARCH_IMB_AUTO;
+			cfg.at[2] = (struct mac_at_cfg){ alg, (uint8_t)tl };
+			assert_int_equal(mac_engine_create(&cfg, &e), 0);
+			c = mac_ctx_create(e);
+			assert_non_null(c);
+			assert_int_equal(mac_key_init(e, &k, 2, key, sizeof(key)), 0);
+			memcpy(bad, ref, dl + 1);
+			bad[tl] ^= 0x01; /* past the kept octets */
+			assert_int_equal(mac_burst_add(c, &k, 2, in, sizeof(in), bad, tl), 0);
+			assert_int_equal(mac_burst_verify(c), 1);
+			bad[tl] ^= 0x01;
+			for (unsigned bit = 0; bit < tl * 8; bit++) {
+				bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+				mac_burst_add(c, &k, 2, in, sizeof(in), bad, tl);
+				mac_burst_add(c, &k, 2, in, sizeof(in), ref, tl);
+				assert_int_equal(mac_burst_verify(c), 2);
+				bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			}
+			mac_key_clear(&k);
+			drop(e, c);
+		}
+	}
+}
+
 /* ---- published vectors through the in-place input ---------------------------------------- */
 
 struct vec {
@@ -283,6 +335,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ct_equal_every_position),
+		cmocka_unit_test(test_burst_every_tag_length),
 		cmocka_unit_test(test_vectors_in_place),
 		cmocka_unit_test(test_random_in_place_vs_gathered_vs_hmac),
 	};

@@ -128,6 +128,9 @@ struct gw_config {
 	/* [ports] */
 	enum gw_pass_through pass;
 	uint32_t mbufs;
+	/* octets per mbuf incl. headroom; 0 = RTE_MBUF_DEFAULT_BUF_SIZE.  No config key: a gateway
+	 * must take full-size frames; only benchmarks with small frames set it (bench-gw). */
+	uint16_t mbuf_data_room;
 	uint32_t mbuf_cache;
 	uint32_t rx_desc, tx_desc;
 	uint32_t burst;
