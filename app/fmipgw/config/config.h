@@ -42,7 +42,7 @@
 #define GW_TAG_WARN 12
 /* One key in a [snapshot] file (cp/snap_fmt.c asserts it): sizing of the secret heap, which
  * holds a snapshot twice while it is written or loaded (plaintext and ciphertext). */
-#define GW_SNAP_ENTRY_LEN 86
+#define GW_SNAP_ENTRY_LEN     86
 #define GW_SNAP_HEAP_SPARE_MB 16 /* what OpenSSL needs besides (keys, replay cache, RSA) */
 
 /* [ports] pass_through: what happens to traffic that is not the gateway's */

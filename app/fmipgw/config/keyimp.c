@@ -114,8 +114,7 @@ static bool cga_field(struct span s, uint8_t cga[16])
 }
 
 /* One record line (already split into five fields) into r.  0 or -1 with err. */
-static int record(const struct pctx *c, const struct span f[5], unsigned line,
-		  struct keyimp_rec *r)
+static int record(const struct pctx *c, const struct span f[5], unsigned line, struct keyimp_rec *r)
 {
 	char b[64];
 	uint32_t at = 0, life = 0;
@@ -141,14 +140,12 @@ static int record(const struct pctx *c, const struct span f[5], unsigned line,
 	want = hk_at_key_len(c->mac, r->at);
 	if (n != want)
 		return fail(c->err, c->errlen, -1,
-			    "%s:%u: key of %zu octets: AT %u (%s) keys are %u octets (A9)",
-			    c->path, line, n, at,
-			    mac_alg_name((enum mac_alg)c->mac->at[at].alg), want);
+			    "%s:%u: key of %zu octets: AT %u (%s) keys are %u octets (A9)", c->path,
+			    line, n, at, mac_alg_name((enum mac_alg)c->mac->at[at].alg), want);
 	r->key_len = (uint8_t)n;
 	if (!decimal(f[3], &life) || life == 0 || life > 65535)
-		return fail(c->err, c->errlen, -1,
-			    "%s:%u: lifetime '%s' is not 1..65535 seconds", c->path, line,
-			    shown(f[3], b, sizeof(b)));
+		return fail(c->err, c->errlen, -1, "%s:%u: lifetime '%s' is not 1..65535 seconds",
+			    c->path, line, shown(f[3], b, sizeof(b)));
 	r->lifetime = life;
 	if (f[4].n != 40 || !hex(f[4], r->pk_sha1, 20, &n))
 		return fail(c->err, c->errlen, -1,
@@ -251,8 +248,8 @@ static int header(const struct pctx *c, const uint8_t *t, size_t len, size_t *of
 }
 
 /* One pass over the records: check (s != NULL: collect the CGAs) or hand them out. */
-static int pass(const struct pctx *c, const uint8_t *t, size_t len, uint32_t max,
-		struct seen *s, keyimp_fn fn, void *ctx, unsigned *count)
+static int pass(const struct pctx *c, const uint8_t *t, size_t len, uint32_t max, struct seen *s,
+		keyimp_fn fn, void *ctx, unsigned *count)
 {
 	struct keyimp_rec r;
 	struct span l, f[5];
@@ -320,8 +317,8 @@ int keyimp_parse(const char *path, const uint8_t *text, size_t len, const struct
 	return rc;
 }
 
-int keyimp_load(const char *path, const struct mac_cfg *mac, uint32_t max, keyimp_fn fn,
-		void *ctx, unsigned *count, char *err, size_t errlen)
+int keyimp_load(const char *path, const struct mac_cfg *mac, uint32_t max, keyimp_fn fn, void *ctx,
+		unsigned *count, char *err, size_t errlen)
 {
 	struct stat st;
 	uint8_t *text;

@@ -76,7 +76,7 @@ enum {
  * "/x/keys is readable or writable by group or others (mode 0644): chmod 600 /x/keys", for
  * the caller to prefix with the configuration key's file:line.
  */
-int keyimp_load(const char *path, const struct mac_cfg *mac, uint32_t max, keyimp_fn fn,
-		void *ctx, unsigned *count, char *err, size_t errlen);
+int keyimp_load(const char *path, const struct mac_cfg *mac, uint32_t max, keyimp_fn fn, void *ctx,
+		unsigned *count, char *err, size_t errlen);
 
 #endif /* FMIPGW_KEYIMP_H */

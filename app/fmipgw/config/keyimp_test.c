@@ -59,7 +59,9 @@ static void test_valid(void **state)
 {
 	char text[1024], err[256];
 	struct got g;
-	const uint8_t cga1[16] = { 0x20, 0x03, [8] = 0x30, 0x49, 0xde, 0xeb, 0xfd, 0x31, 0x70, 0xb0 };
+	const uint8_t cga1[16] = {
+		0x20, 0x03, [8] = 0x30, 0x49, 0xde, 0xeb, 0xfd, 0x31, 0x70, 0xb0
+	};
 
 	(void)state;
 	snprintf(text, sizeof(text),
@@ -161,11 +163,11 @@ static void test_file_level(void **state)
 
 	(void)state;
 	assert_int_equal(parse("", 16, &g, err, sizeof(err)), -1);
-	assert_string_equal(err,
-			    "k.txt:1: not a key-export file: the first line must be 'fmip-mn-keys 1'");
+	assert_string_equal(
+	    err, "k.txt:1: not a key-export file: the first line must be 'fmip-mn-keys 1'");
 	assert_int_equal(parse("fmip-mn-keysX 1\n", 16, &g, err, sizeof(err)), -1);
-	assert_string_equal(err,
-			    "k.txt:1: not a key-export file: the first line must be 'fmip-mn-keys 1'");
+	assert_string_equal(
+	    err, "k.txt:1: not a key-export file: the first line must be 'fmip-mn-keys 1'");
 	assert_int_equal(parse("fmip-mn-keys 2\n", 16, &g, err, sizeof(err)), -1);
 	assert_string_equal(err, "k.txt:1: 'fmip-mn-keys 2': key-export version not supported "
 				 "(this gateway reads 'fmip-mn-keys 1')");
