@@ -21,6 +21,8 @@ usage: test_snapshot.py CMD GW MKCRED FMIPCTL VECTORS
   clock    net_pcap: expired keys skipped (counted); within one boot the boot clock counts
            (a wall-clock step changes nothing), across boots the wall clock; a wall clock
            earlier than the snapshot restores nothing; the lifetimes left checked in /fmipgw/key
+  binding  net_pcap: keys whose FBUs set up 30 s bindings are saved at stop with 30 s of life,
+           not their 300 s (A13; bindings are not saved), an unused key with its own
   import   net_pcap: a key-export file written here installs its keys (FBUs accepted,
            keys_imported, WARNING with the count, --check says so); mode 0644, a malformed line,
            a duplicate CGA refused with file:line; the import wins over the snapshot
@@ -440,6 +442,50 @@ def t_clock(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def t_binding(gw, mkcred, fmipctl, vectors):
+    """A13 across a stop: the key of a forwarding its FBU set up is saved with no more life
+    than that binding has left (bindings are not saved); an unused key keeps its own."""
+    tmp = tempfile.mkdtemp()
+    try:
+        d = creds(tmp, mkcred, fmipctl)
+        kek, kp = kek_file(tmp)
+        snap = os.path.join(tmp, "keys.sealed")
+        lab = S.label(A(ROUTER), router_hash(d))
+        ap = ("[handover]\nhi = false\n[ap.n]\nlla = 02:00:00:00:0a:01\nkind = nar\n"
+              "nar_lla = 02:00:00:00:0b:01\nnar_addr = 2003:0:0:2::ff\n"
+              "nar_prefix = 2003:0:0:2::/64\nport = 0\n")
+        conf = pcap_conf(d, snap_section(snap, kp) + ap)
+        ents = mk_entries(3, [300000, 300000, 300000])
+        wall, boot = S.clocks()
+        open(snap, "wb").write(S.seal(kek, lab, S.keytab(ents, wall, boot, S.boot_id())))
+        frames = [P.eth(GW_MAC, MN_MAC, P.fbu(e["cga"], NCOA, PAR, e["key"], e["at"], 1,
+                                               lifetime=30)[0]) for e in ents[:2]]
+        t0 = time.time()
+        rc, s, tel, out = pcap_run(gw, tmp, conf, frames, "b", tel=["/fmipgw/bindings"])
+        el = time.time() - t0
+        b = tel.get("/fmipgw/bindings") or {}
+        check(rc == 0 and s.get("snapshot_keys_loaded") == 3 and s.get("fbu_accepted") == 2 and
+              b.get("count") == 2,
+              "3 keys restored, 2 FBUs accepted, 2 bindings of 30 s (%s, bindings %s)" % (
+                  {k: s.get(k) for k in ("snapshot_keys_loaded", "fbu_accepted")},
+                  b.get("count")))
+        _, tab = file_entries(snap, kek)
+        got = {e["cga"]: e for e in tab["entries"]}
+        used = [got.get(e["cga"], {}) for e in ents[:2]]
+        free = got.get(ents[2]["cga"], {})
+        check(len(got) == 3 and
+              all(30000 - 1000 * (el + 1) < u.get("rem_ms", 0) <= 30000 and
+                  u.get("last_seq") == 0x10001 and u.get("key") == e["key"]
+                  for u, e in zip(used, ents)),
+              "the 2 keys with a binding are saved with the binding's 30 s, not their 300 s "
+              "(A13; %s ms), sequence 1" % [u.get("rem_ms") for u in used])
+        check(300000 - 1000 * (el + 1) < free.get("rem_ms", 0) <= 300000 and
+              free.get("hk_rem_ms") == free.get("rem_ms") and free.get("last_seq") == 0,
+              "the unused key keeps its own life (%s ms)" % free.get("rem_ms"))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def t_import(gw, mkcred, fmipctl, vectors):
     tmp = tempfile.mkdtemp()
     try:
@@ -562,7 +608,7 @@ def t_config(gw, mkcred, fmipctl, vectors):
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"restart": t_restart, "kill9": t_kill9, "tamper": t_tamper, "clock": t_clock,
-     "import": t_import, "config": t_config}[cmd](*args)
+     "import": t_import, "config": t_config, "binding": t_binding}[cmd](*args)
     for p in T.PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if T.failures:
