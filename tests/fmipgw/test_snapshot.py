@@ -146,6 +146,15 @@ def live_setup(gw, mkcred, fmipctl, vectors, tmp, interval):
     return d, kek, snap, conf, router_pub, mn1, mn2, ids, lab
 
 
+def live_cleanup(g, ns_state, tmp):
+    """A gateway still running is killed; the namespace and the files go."""
+    if g is not None:
+        g.stop(sig=signal.SIGKILL)
+    if ns_state.get("ns"):
+        subprocess.run(["ip", "netns", "del", ns_state["ns"]])
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def t_restart(gw, mkcred, fmipctl, vectors):
     tmp = tempfile.mkdtemp()
     ns_state, g = {}, None
@@ -223,11 +232,7 @@ def t_restart(gw, mkcred, fmipctl, vectors):
         check(g.stop() == 0, "SIGTERM: exit 0")
         g = None
     finally:
-        if g is not None:
-            g.stop(sig=signal.SIGKILL)
-        if ns_state.get("ns"):
-            subprocess.run(["ip", "netns", "del", ns_state["ns"]])
-        shutil.rmtree(tmp, ignore_errors=True)
+        live_cleanup(g, ns_state, tmp)
 
 
 def t_kill9(gw, mkcred, fmipctl, vectors):
@@ -284,11 +289,7 @@ def t_kill9(gw, mkcred, fmipctl, vectors):
         check(g.stop() == 0, "SIGTERM: exit 0")
         g = None
     finally:
-        if g is not None:
-            g.stop(sig=signal.SIGKILL)
-        if ns_state.get("ns"):
-            subprocess.run(["ip", "netns", "del", ns_state["ns"]])
-        shutil.rmtree(tmp, ignore_errors=True)
+        live_cleanup(g, ns_state, tmp)
 
 
 # ---- net_pcap: snapshots written here ------------------------------------------------------
@@ -480,10 +481,9 @@ def t_binding(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main():
-    cmd, args = sys.argv[1], sys.argv[2:]
-    {"restart": t_restart, "kill9": t_kill9, "tamper": t_tamper, "clock": t_clock,
-     "binding": t_binding}[cmd](*args)
+def run(table):
+    """Run the test named by argv[1] from table with argv[2:]; the exit status."""
+    table[sys.argv[1]](*sys.argv[2:])
     for p in T.PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if T.failures:
@@ -494,4 +494,5 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run({"restart": t_restart, "kill9": t_kill9, "tamper": t_tamper,
+                  "clock": t_clock, "binding": t_binding}))

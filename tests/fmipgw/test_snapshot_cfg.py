@@ -24,7 +24,7 @@ import test_gw as T  # noqa: E402
 import snapfmt as S  # noqa: E402
 from test_gw import check, creds  # noqa: E402
 from test_snapshot import (A, ROUTER, fbus, kek_file, mk_entries, pcap_conf,  # noqa: E402
-                           pcap_run, router_hash, snap_section)
+                           pcap_run, router_hash, run, snap_section)
 
 
 def t_import(gw, mkcred, fmipctl, vectors):
@@ -146,17 +146,5 @@ def t_config(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main():
-    cmd, args = sys.argv[1], sys.argv[2:]
-    {"import": t_import, "config": t_config}[cmd](*args)
-    for p in T.PREFIXES:
-        shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
-    if T.failures:
-        print("%d check(s) failed" % len(T.failures))
-        return 1
-    print("all checks passed")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run({"import": t_import, "config": t_config}))
