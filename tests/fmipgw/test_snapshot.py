@@ -27,6 +27,7 @@ usage: test_snapshot.py CMD GW MKCRED FMIPCTL VECTORS
 """
 import glob
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -229,7 +230,12 @@ def t_restart(gw, mkcred, fmipctl, vectors):
               "an RtSolPr after the restart gets its existing key back (A8) with what is "
               "left of its lifetime (%s)" % (again and again["life"]))
         check(g.stats()["keys_existing"] == 1, "counted as an existing key")
+        tel = json.dumps([snapshot_tel(g), g.tel.cmd("/fmipgw/stats"), kr]).lower()
         check(g.stop() == 0, "SIGTERM: exit 0")
+        seen = out1 + g.out.decode(errors="replace") + tel
+        check(not any(k["key"].hex() in seen or k["key"].hex().upper() in seen for k in keys),
+              "no key in the logs of both runs nor in /fmipgw/snapshot, /fmipgw/stats, "
+              "/fmipgw/key")
         g = None
     finally:
         live_cleanup(g, ns_state, tmp)

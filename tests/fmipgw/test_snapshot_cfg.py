@@ -12,6 +12,7 @@ usage: test_snapshot_cfg.py CMD GW MKCRED FMIPCTL VECTORS
   config   [snapshot] refusals with file:line: file without kek_file, kek_file mode 0644, a
            KEK of 64 hex characters, a directory that does not exist, secret_heap_mb too small
 """
+import json
 import os
 import shutil
 import subprocess
@@ -53,6 +54,9 @@ def t_import(gw, mkcred, fmipctl, vectors):
               "production" % imp in out,
               "start: 3 keys imported, logged loudly, their FBUs accepted (%s)" % {
                   x: s.get(x) for x in ("keys_imported", "fbu_accepted")})
+        shown = (out + json.dumps(tel)).lower()
+        check(not any(e["key"].hex() in shown for e in ents),
+              "no imported key in the log or telemetry")
         check(k.get("at") == 1 and k.get("hk_lifetime_s") == 600 and
               590 <= k.get("expires_in_s", 0) <= 600, "the AT 1 key: lifetime 600 s from the "
               "import (%s)" % k)
