@@ -175,6 +175,9 @@ int mn_world_init(struct mn_world *w, const struct mn_scen *s, unsigned n_shards
 struct mn_ident_cost;
 int mn_node_setup(struct mn_world *w, unsigned i, const struct mn_now *now,
 		  struct mn_ident_cost *cost, char *err, size_t len);
+/* The same for a node whose creds the caller set (tests: the published mn1). */
+int mn_node_init(struct mn_world *w, unsigned i, const struct mn_now *now,
+		 struct mn_ident_cost *cost, char *err, size_t len);
 int mn_world_finish(struct mn_world *w, char *err, size_t len); /* index, attacker */
 void mn_world_free(struct mn_world *w);
 struct mn_node *mn_world_find(const struct mn_world *w, const uint8_t addr[16]);

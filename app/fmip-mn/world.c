@@ -82,21 +82,17 @@ static uint32_t mix32(uint32_t x)
 	return x ^ (x >> 16);
 }
 
-int mn_node_setup(struct mn_world *w, unsigned i, const struct mn_now *now,
-		  struct mn_ident_cost *cost, char *err, size_t len)
+int mn_node_init(struct mn_world *w, unsigned i, const struct mn_now *now,
+		 struct mn_ident_cost *cost, char *err, size_t len)
 {
 	const struct mn_scen *s = &w->scen;
 	struct mn_node *n = &w->nodes[i];
-	const char *cache;
-	struct mn_ident_req r = ident_req(w, &cache);
-	struct hk_mn_cfg c;
 	uint32_t m = (uint32_t)s->mn_mac[3] << 16 | (uint32_t)s->mn_mac[4] << 8 | s->mn_mac[5];
+	struct hk_mn_cfg c;
 	double t0;
 
 	n->id = i;
 	n->local = i / w->n_shards;
-	if (mn_ident_get(&r, cache, i, &n->creds, cost, err, len) < 0)
-		return -1;
 	m += i;
 	memcpy(n->mac, s->mn_mac, 3);
 	n->mac[3] = (uint8_t)(m >> 16);
@@ -130,6 +126,17 @@ int mn_node_setup(struct mn_world *w, unsigned i, const struct mn_now *now,
 	}
 	cost->enc_s += mono() - t0;
 	return mn_plan_make(w, n);
+}
+
+int mn_node_setup(struct mn_world *w, unsigned i, const struct mn_now *now,
+		  struct mn_ident_cost *cost, char *err, size_t len)
+{
+	const char *cache;
+	struct mn_ident_req r = ident_req(w, &cache);
+
+	if (mn_ident_get(&r, cache, i, &w->nodes[i].creds, cost, err, len) < 0)
+		return -1;
+	return mn_node_init(w, i, now, cost, err, len);
 }
 
 static int iid_cmp(const void *a, const void *b)
