@@ -174,6 +174,7 @@ void mn_path_tick(struct mn_shard *sh, struct mn_node *n, const struct mn_now *n
 
 		if (w->state != NS_WAIT_PATH)
 			continue;
+		sh->st.rx[MN_RX_prrtadv_no_path] += w->stash != NULL;
 		free(w->stash);
 		w->stash = NULL;
 		mn_node_give_up(sh, w);

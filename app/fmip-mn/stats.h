@@ -43,6 +43,7 @@
 	X(prrtadv_failure, "PrRtAdv without a nonce (A19 reply to an unverified RtSolPr)")       \
 	X(prrtadv_refused, "PrRtAdv lib/hk refused (by reason in prrtadv_refused_by_reason)")    \
 	X(prrtadv_attacker, "PrRtAdv to the flood's CGA (A19 replies to the flood)")             \
+	X(prrtadv_no_path, "PrRtAdv kept for a router path that did not validate (dropped)")     \
 	X(cpa, "CPA components")                                                                 \
 	X(fback_ok, "FBack: BADF verified, sequence and status as expected")                     \
 	X(fback_bad, "FBack refused (by reason in fback_refused_by_reason)")                     \

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""fmip-mn against a running fmipgw, for the tests, the demo (tests/e2e/gw_demo.py) and
+perf/bench-gw: the gateway's TAP moved into a network namespace, fmip-mn run inside it on an
+af_packet port over that TAP, and what fmip-mn's report says it sent and received turned into
+the gateway counter deltas that must follow (written here from the gateway's documented
+counters, docs/operations.md section 9, not from fmip-mn's code).
+
+Until the handover data plane lands the gateway sends no FBack and tunnels nothing: data to a
+PCoA is passed through (pass_through = same) or dropped, and the expectations say so."""
+import ctypes
+import json
+import os
+import subprocess
+import time
+
+TUNNEL_PENDING = True  # flip when lib/binding tunnels: data then arrives at the NCoA
+
+
+def setns(name):
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    fd = os.open("/var/run/netns/" + name, os.O_RDONLY)
+    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+        raise OSError(ctypes.get_errno(), "setns")
+    os.close(fd)
+
+
+def tap_into(ifname, ns):
+    """Move the gateway's TAP into ns (made by the caller), up, without IPv6 of its own (the
+    kernel sends nothing on it), and enter ns."""
+    subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)
+    subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+                    "net.ipv6.conf.%s.disable_ipv6=1" % ifname], check=True)
+    subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", ifname, "up"], check=True)
+    setns(ns)
+
+
+def run_mn(mn, ifname, prefix, args, lcores="0", timeout=600):
+    """fmip-mn on an af_packet port over ifname (the caller is in the namespace)."""
+    cmd = [mn, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", lcores,
+           "--log-level", "lib.eal:error", "--vdev",
+           "net_af_packet0,iface=%s,qpairs=%d" % (ifname, n_lcores(lcores)), "--"] + args
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def n_lcores(spec):
+    """How many lcores an EAL -l list names ("0", "0-2", "0,2")."""
+    n = 0
+    for part in spec.split(","):
+        a, _, b = part.partition("-")
+        n += int(b or a) - int(a) + 1
+    return n
+
+
+def expected(rep):
+    """The gateway counter deltas that fmip-mn's report implies (nothing else on the link)."""
+    tx, rx = rep["tx"], rep["rx"]
+    valid = tx["fbu_par"] + tx["fbu_nar"] + tx["fbu_return"]
+    sols = (tx["rtsolpr"] + tx["rtsolpr_retry"] + tx["rtsolpr_refresh"] + tx["rtsolpr_badsig"] +
+            tx["rtsolpr_replayed"] + tx["rtsolpr_flood"])
+    refused = tx["rtsolpr_badsig"] + tx["rtsolpr_replayed"] + tx["rtsolpr_flood"]
+    e = {
+        "rx_packets": tx["frames"],
+        "fbu_rx": valid + tx["fbu_forged"] + tx["fbu_replayed"] + tx["fbu_unknown"],
+        "fbu_accepted": valid,
+        "fbu_check_ok": valid,
+        "drop_fbu_bad_mac": tx["fbu_forged"],
+        "drop_fbu_stale_seq": tx["fbu_replayed"],
+        "drop_fbu_no_key": tx["fbu_unknown"],
+        "drop_fbu_expired": 0,
+        "ctrl_rtsolpr": sols,  # with [policer] rtsolpr_rate = 0
+        "rtsolpr_rx": sols,
+        "keys_provisioned": rx["prrtadv_key_new"],
+        "keys_existing": rx["prrtadv_key_existing"],
+        "rtsolpr_send_failed": refused,
+        # every PrRtAdv the gateway sent reached a node (or the flood's CGA)
+        "prrtadv_tx": (rx["prrtadv_key_new"] + rx["prrtadv_key_existing"] + rx["prrtadv_nokey"] +
+                       rx["prrtadv_failure"] + rx["prrtadv_attacker"] + rx["prrtadv_no_path"]),
+        # A19: each refused solicitation was answered or its answer suppressed
+        "rtsolpr_reply_suppressed": refused - rx["prrtadv_failure"] - rx["prrtadv_attacker"],
+        "cps_rx": tx["cps"],
+        "cpa_tx": rx["cpa"],
+        "drop_malformed": tx["malformed"],
+    }
+    if rx["prrtadv_no_path"]:  # keys the nodes never read: new or existing, unknown here
+        del e["keys_provisioned"], e["keys_existing"]
+    for err, n in tx["malformed_by_error"].items():
+        e["malformed_" + err] = n
+    if TUNNEL_PENDING:  # data and reverse-tunnelled data are not the gateway's yet
+        e["pass_tx"] = rx["data_plain"] + rx["reverse_returned"]
+    return e
+
+
+def compare(before, after, exp):
+    """[(counter, expected delta, got)] for every counter that differs."""
+    return [(k, v, after.get(k, 0) - before.get(k, 0)) for k, v in sorted(exp.items())
+            if after.get(k, 0) - before.get(k, 0) != v]
+
+
+def settle(tel, timeout=3.0):
+    """Telemetry once rx_packets stopped moving (every frame sent was processed)."""
+    end, last = time.time() + timeout, None
+    while time.time() < end:
+        s = tel.stats()
+        if last is not None and s["rx_packets"] == last["rx_packets"] and \
+                s["rtsolpr_rx"] == s["ctrl_rtsolpr"]:
+            return s
+        last = s
+        time.sleep(0.2)
+    return tel.stats()
+
+
+def load(path):
+    return json.load(open(path))
