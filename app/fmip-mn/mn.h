@@ -35,12 +35,13 @@ struct mn_now {
 /* Plan steps (one octet each). */
 enum mn_step {
 	STEP_PROVISION = 0,
-	STEP_HO_PAR,  /* FBU from the PAR's link (predictive) */
-	STEP_HO_NAR,  /* FBU from the NAR's link (reactive) */
-	STEP_DATA,    /* correspondent -> PCoA */
-	STEP_REVERSE, /* NCoA -> tunnel end, inner PCoA -> correspondent */
-	STEP_RETURN,  /* FBU lifetime 0 from the PAR's link */
-	STEP_FORGED,  /* attacks */
+	STEP_RESOLICIT, /* another RtSolPr once the key is there (provision.repeat) */
+	STEP_HO_PAR,	/* FBU from the PAR's link (predictive) */
+	STEP_HO_NAR,	/* FBU from the NAR's link (reactive) */
+	STEP_DATA,	/* correspondent -> PCoA */
+	STEP_REVERSE,	/* NCoA -> tunnel end, inner PCoA -> correspondent */
+	STEP_RETURN,	/* FBU lifetime 0 from the PAR's link */
+	STEP_FORGED,	/* attacks */
 	STEP_REPLAY_FBU,
 	STEP_UNKNOWN_FBU,
 	STEP_BADSIG,

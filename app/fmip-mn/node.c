@@ -51,13 +51,15 @@ int mn_plan_make(struct mn_world *w, struct mn_node *n)
 	uint64_t per_ho = 1 + (uint64_t)s->data_per_ho + s->reverse_per_ho;
 	uint64_t attacks = (uint64_t)s->forged_fbu + s->replayed_fbu + s->unknown_fbu +
 			   s->badsig_rtsolpr + s->replayed_rtsolpr + s->malformed;
-	uint64_t total = 2 + per_ho * s->ho_count + attacks;
+	uint64_t total = 2 + s->prov_repeat + per_ho * s->ho_count + attacks;
 	uint32_t r = (s->seed ^ 0x9e3779b9u) * 2654435761u + n->id * 40503u + 1;
 	unsigned k = 0;
 
 	if (total > 65535 || (n->plan = malloc(total)) == NULL)
 		return -1;
 	n->plan[k++] = STEP_PROVISION;
+	for (uint32_t i = 0; i < s->prov_repeat; i++)
+		n->plan[k++] = STEP_RESOLICIT;
 	if (s->ho_count == 0)
 		k += attack_steps(s, n->plan + k, &r);
 	for (uint32_t h = 0; h < s->ho_count; h++) {
@@ -144,7 +146,8 @@ static void solicit(struct mn_shard *sh, struct mn_node *n, unsigned kind, const
 	mn_emit_ip6(sh, kind, 0, all_routers_mac, n->mac, len);
 	n->t_sol = now->ns;
 	n->state = NS_SOLICIT;
-	n->t_next = now->ns + ((uint64_t)s->prov_timeout_ms * 1000000u << n->tries);
+	n->t_next = now->ns + ((uint64_t)s->prov_timeout_ms * 1000000u
+			       << (n->tries < 6 ? n->tries : 6)); /* back-off, at most 64 x */
 }
 
 static bool refresh_due(const struct mn_shard *sh, const struct mn_node *n,
@@ -173,6 +176,13 @@ static void step_idle(struct mn_shard *sh, struct mn_node *n, const struct mn_no
 			n->tries = 0;
 			n->refreshing = false;
 			solicit(sh, n, MN_TX_rtsolpr, now);
+		}
+		break;
+	case STEP_RESOLICIT:
+		if (mn_bucket_take(&sh->prov, now->ns)) {
+			n->refreshing = true;
+			n->tries = 0;
+			solicit(sh, n, MN_TX_rtsolpr_refresh, now);
 		}
 		break;
 	case STEP_HO_PAR:
@@ -251,7 +261,10 @@ static void key_stored(struct mn_shard *sh, struct mn_node *n, const uint8_t ar[
 	n->tries = 0;
 	if (was_refresh) { /* back to the step it interrupted (or to done) */
 		sh->st.out[MN_OUT_refresh_ok]++;
+		mn_samples_add(&sh->st.reprov, (now->ns - n->t_sol) / 1000);
 		n->state = NS_IDLE;
+		if (n->pos < n->plan_len && n->plan[n->pos] == STEP_RESOLICIT)
+			mn_node_next(n, now->ns + (uint64_t)sh->scen->refresh_min_ms * 1000000u);
 		return;
 	}
 	sh->st.out[MN_OUT_prov_ok]++;

@@ -45,7 +45,8 @@ static void send_cps(struct mn_shard *sh, struct mn_path *p, struct mn_node *n,
 	send_cpa_client_init(&p->client, sh->w->trust, p->ident);
 	p->tries++;
 	p->cps_out = true;
-	p->t_next = now->ns + ((uint64_t)sh->scen->prov_timeout_ms * 1000000u << (p->tries - 1));
+	p->t_next = now->ns + ((uint64_t)sh->scen->prov_timeout_ms * 1000000u
+			       << (p->tries < 7 ? p->tries - 1 : 6));
 	/* RFC 3971 6.4.1: from a link-local address, component 65535 (all), the anchor named */
 	if (send_cps_build(&b, n->ll, all_routers, p->ident, 0xffff, sh->w->trust) == SEND_R_OK)
 		mn_emit_ip6(sh, MN_TX_cps, 0, all_routers_mac, n->mac, b.len);

@@ -60,6 +60,7 @@ struct mn_scen {
 	uint32_t prov_retries;
 	uint32_t refresh_margin;
 	uint32_t refresh_min_ms;
+	uint32_t prov_repeat;
 	uint32_t path_cache; /* enum mn_path_cache */
 	uint32_t hkepk_lifetime;
 	uint32_t hkepk_handovers;

@@ -83,6 +83,10 @@ const struct scen_key scen_keys[] = {
 	{ "provision", "refresh_min_ms", S_UINT, "1000",
 	  "at most one re-provisioning solicitation per node this often",
 	  U(refresh_min_ms, 100, 3600000) },
+	{ "provision", "repeat", S_UINT, "0",
+	  "RtSolPr each node sends again after its key, refresh_min_ms apart (answered with the "
+	  "existing key: provisioning load)",
+	  U(prov_repeat, 0, 10000) },
 	{ "provision", "path_cache", S_ENUM, "shared",
 	  "router certification path (CPS/CPA): shared (one per lcore) or node (every node)",
 	  F(path_cache), 0, 0, path_names },

@@ -78,12 +78,14 @@ void mn_stats_add(struct mn_stats *sum, const struct mn_stats *s)
 	sum->rx_frames += s->rx_frames;
 	sum->tx_retry += s->tx_retry;
 	samples_append(&sum->prov, &s->prov);
+	samples_append(&sum->reprov, &s->reprov);
 	samples_append(&sum->fback, &s->fback);
 }
 
 void mn_stats_free(struct mn_stats *s)
 {
 	mn_samples_free(&s->prov);
+	mn_samples_free(&s->reprov);
 	mn_samples_free(&s->fback);
 }
 
@@ -219,6 +221,7 @@ void mn_report_text(FILE *f, struct mn_stats *st, const struct mn_run_info *ri)
 		100 * ratio(s.rev_ok, s.rev_sent));
 	fprintf(f, "latency (us)\n");
 	text_pct(f, "provisioning (first RtSolPr -> key)", &st->prov);
+	text_pct(f, "re-provisioning (RtSolPr -> key)", &st->reprov);
 	text_pct(f, "FBack (FBU -> verified FBack)", &st->fback);
 	text_counts(f, st);
 }
@@ -324,7 +327,8 @@ int mn_report_json(const char *path, struct mn_stats *st, const struct mn_run_in
 			    json_reasons(st->fback_reason, fb_names, MN_FB__COUNT));
 	json_object_set_new(root, "success", json_success(st));
 	json_object_set_new(root, "latency_us",
-			    json_pack("{soso}", "provisioning", json_pct(&st->prov), "fback",
+			    json_pack("{sososo}", "provisioning", json_pct(&st->prov),
+				      "reprovisioning", json_pct(&st->reprov), "fback",
 				      json_pct(&st->fback)));
 	if (ri->scen)
 		scen_foreach(ri->scen, json_scen_kv, scen);

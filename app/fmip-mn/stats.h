@@ -114,7 +114,7 @@ struct mn_stats {
 	uint64_t fback_reason[MN_FB__COUNT];
 	uint64_t tx_frames, tx_bytes, rx_frames;
 	uint64_t tx_retry; /* TX bursts the PMD took only part of (retried, never dropped) */
-	struct mn_samples prov, fback;
+	struct mn_samples prov, reprov, fback; /* first provisioning, later RtSolPr, FBack */
 };
 
 /* sum += s (samples appended). */

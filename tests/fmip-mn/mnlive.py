@@ -34,9 +34,11 @@ def tap_into(ifname, ns):
     setns(ns)
 
 
-def run_mn(mn, ifname, prefix, args, lcores="0", timeout=600):
-    """fmip-mn on an af_packet port over ifname (the caller is in the namespace)."""
-    cmd = [mn, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", lcores,
+def run_mn(mn, ifname, prefix, args, lcores="0", timeout=600, rt=False):
+    """fmip-mn on an af_packet port over ifname (the caller is in the namespace).  rt: under
+    SCHED_FIFO (chrt), so that on a machine whose CPUs the gateway's lcores poll, fmip-mn runs
+    as soon as an answer arrives instead of after a time slice (it sleeps whenever idle)."""
+    cmd = (["chrt", "-f", "1"] if rt else []) + [mn, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", lcores,
            "--log-level", "lib.eal:error", "--vdev",
            "net_af_packet0,iface=%s,qpairs=%d" % (ifname, n_lcores(lcores)), "--"] + args
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
