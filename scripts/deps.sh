@@ -14,7 +14,7 @@ PKGS=(
   libjansson-dev
   clang libclang-rt-dev llvm
   clang-format
-  tshark
+  tshark gnuplot-nox
   python3 python3-scapy python3-cryptography
   iproute2 procps valgrind
 )
