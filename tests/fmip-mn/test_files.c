@@ -114,6 +114,28 @@ static void test_scenario_errors(void **state)
 	load_fails("[run]\nnodes = 12x\n", "2: run.nodes: '12x' is not a whole number");
 }
 
+/* The scenarios shipped in app/fmip-mn/scenarios load and pass the cross-key checks. */
+static void test_shipped_scenarios(void **state)
+{
+	static const char *const files[] = { "handovers.ini", "10k.ini", "fbu-mix.ini",
+					     "rtsolpr-set.ini", "attacks.ini" };
+	struct mn_scen s;
+	char path[512], err[512];
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", SCENARIOS_DIR, files[i]);
+		scen_defaults(&s);
+		if (scen_load(&s, path, err, sizeof(err)) != 0 || scen_check(&s, err, sizeof(err)))
+			fail_msg("%s: %s", files[i], err);
+	}
+	scen_defaults(&s);
+	snprintf(path, sizeof(path), "%s/10k.ini", SCENARIOS_DIR);
+	assert_int_equal(scen_load(&s, path, err, sizeof(err)), 0);
+	assert_int_equal(s.nodes, 10000);
+	assert_int_equal(s.flood_rtsolpr, 10000);
+}
+
 static void test_key_export(void **state)
 {
 	uint8_t cga[16], key[20], sha[20];
@@ -209,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scenario_values),
 		cmocka_unit_test(test_scenario_errors),
+		cmocka_unit_test(test_shipped_scenarios),
 		cmocka_unit_test(test_key_export),
 		cmocka_unit_test(test_identity_cache),
 	};
