@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "opts.h"
+#include "stats.h"
 
 static const char usage[] =
     "usage: fmip-mn [EAL options] -- [options]\n"
@@ -28,7 +29,7 @@ static const char usage[] =
     "Live: one shard per EAL lcore (-l), each with an RX and a TX queue of the port.\n"
     "Exit: 0 ran, 1 set-up error (file:line for scenarios), 3 --fail-on-error and a failure.\n";
 
-enum { O_SET = 256, O_TXPCAP, O_IDLE, O_IDS, O_FAIL, O_HELPS, O_MD };
+enum { O_SET = 256, O_TXPCAP, O_IDLE, O_IDS, O_FAIL, O_HELPS, O_MD, O_CMD };
 
 int mn_opts_parse(int argc, char **argv, struct mn_opts *o, struct mn_scen *s, char *err,
 		  size_t len)
@@ -49,6 +50,7 @@ int mn_opts_parse(int argc, char **argv, struct mn_opts *o, struct mn_scen *s, c
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help-scenario", no_argument, NULL, O_HELPS },
 		{ "scenario-md", no_argument, NULL, O_MD },
+		{ "counters-md", no_argument, NULL, O_CMD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -112,6 +114,9 @@ int mn_opts_parse(int argc, char **argv, struct mn_opts *o, struct mn_scen *s, c
 			return 1;
 		case O_MD:
 			scen_print_md(stdout);
+			return 1;
+		case O_CMD:
+			mn_counters_md(stdout);
 			return 1;
 		case 'h':
 			fputs(usage, stdout);

@@ -21,6 +21,7 @@ static const char *const fb_names[] = { MN_FBACK_REASONS(MN_NAME) };
 static const char *const tx_help[] = { MN_TX_KINDS(MN_HELP) };
 static const char *const rx_help[] = { MN_RX_KINDS(MN_HELP) };
 static const char *const out_help[] = { MN_OUTCOMES(MN_HELP) };
+static const char *const fb_help[] = { MN_FBACK_REASONS(MN_HELP) };
 #undef MN_HELP
 #define HK_NAME(n, s) #n,
 static const char *const hk_names[] = { HK_REASONS(HK_NAME) };
@@ -146,6 +147,19 @@ static void success_of(const struct mn_stats *st, struct success *s)
 	s->data_ok = st->rx[MN_RX_data_tunnel_ok];
 	s->rev_sent = st->tx[MN_TX_reverse];
 	s->rev_ok = st->rx[MN_RX_reverse_ok];
+}
+
+void mn_counters_md(FILE *f)
+{
+	fprintf(f, "| report | counter | meaning |\n|---|---|---|\n");
+	for (unsigned i = 0; i < MN_TX__COUNT; i++)
+		fprintf(f, "| tx | `%s` | %s |\n", tx_names[i], tx_help[i]);
+	for (unsigned i = 0; i < MN_RX__COUNT; i++)
+		fprintf(f, "| rx | `%s` | %s |\n", rx_names[i], rx_help[i]);
+	for (unsigned i = 0; i < MN_OUT__COUNT; i++)
+		fprintf(f, "| outcomes | `%s` | %s |\n", out_names[i], out_help[i]);
+	for (unsigned i = 0; i < MN_FB__COUNT; i++)
+		fprintf(f, "| fback_refused_by_reason | `%s` | %s |\n", fb_names[i], fb_help[i]);
 }
 
 static void text_pct(FILE *f, const char *what, struct mn_samples *s)

@@ -145,6 +145,8 @@ struct mn_run_info {
 /* The end-of-run report: text (stdout) and JSON (--json FILE).  0, or -1 (JSON not written). */
 void mn_report_text(FILE *f, struct mn_stats *st, const struct mn_run_info *ri);
 int mn_report_json(const char *path, struct mn_stats *st, const struct mn_run_info *ri);
+/* The counter tables as Markdown (--counters-md; docs/fmip-mn.md has them). */
+void mn_counters_md(FILE *f);
 /* One progress line (no newline): rate and outcomes so far. */
 void mn_progress_line(char *buf, size_t len, const struct mn_stats *st, double t, double tx_rate,
 		      unsigned nodes);

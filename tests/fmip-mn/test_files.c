@@ -229,10 +229,8 @@ static void test_identity_cache(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scenario_values),
-		cmocka_unit_test(test_scenario_errors),
-		cmocka_unit_test(test_shipped_scenarios),
-		cmocka_unit_test(test_key_export),
+		cmocka_unit_test(test_scenario_values),	  cmocka_unit_test(test_scenario_errors),
+		cmocka_unit_test(test_shipped_scenarios), cmocka_unit_test(test_key_export),
 		cmocka_unit_test(test_identity_cache),
 	};
 	return cmocka_run_group_tests(tests, mk_tmp, rm_tmp);
