@@ -12,16 +12,14 @@ Prints fmip-mn's report, the comparison, and exits 0 when every counter matches.
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(TOP, "tests", "e2e"))
 sys.path.insert(0, os.path.join(TOP, "tests", "fmip-mn"))
 import mnlive as L  # noqa: E402
-from test_gw_e2e import CONFIG, Gw  # noqa: E402
+from test_gw_e2e import CONFIG  # noqa: E402
 
 
 def ini_set(text, section, key, value):
@@ -65,65 +63,52 @@ def args_of(argv):
     return o, argv[end + 1:]
 
 
+def compare(o, gw, rep, before, after):
+    """Print the comparison; True when every counter matches."""
+    exp = L.expected(rep)
+    print("\nthe gateway's counters against fmip-mn's report (%d compared):" % len(exp))
+    for k, want in sorted(exp.items()):
+        got = L.delta(before, after, k)
+        print("  %-30s fmip-mn implies %10d  gateway %10d  %s" % (
+            k, want, got, "ok" if got == want else "MISMATCH"))
+    print("  gateway provisioning latency RX->TX (us): p50 %d p99 %d max %d" % (
+        after["prov_latency_p50_us"], after["prov_latency_p99_us"], after["prov_latency_max_us"]))
+    if o["gw_json"]:
+        json.dump({"before": before, "after": after}, open(o["gw_json"], "w"), indent=1)
+    return not L.compare(before, after, exp)
+
+
 def main():
     o, mn_args = args_of(sys.argv[1:])
     b = o["build"]
     gw_bin, mn, ctl = (os.path.join(b, "app", "fmipgw", "fmipgw"),
                        os.path.join(b, "app", "fmip-mn", "fmip-mn"),
                        os.path.join(b, "app", "fmipctl", "fmipctl"))
-    tag = str(os.getpid())
-    prefix, ns, ifname = "fmipgw_run_" + tag, "fmipgw_run_" + tag, "fmgwr" + tag[-6:]
-    tmp = tempfile.mkdtemp(prefix="fmip-mn-gw-run-")
-    cred = os.path.join(tmp, "cred")
-    subprocess.run(["sh", os.path.join(TOP, "conf", "make-credentials.sh"), "--out", cred,
-                    "--prefix", "2003::/64", "--fmipctl", ctl], check=True,
-                   stdout=subprocess.DEVNULL)
-    text = CONFIG.format(d=cred, hk_lifetime=43200, rate=0, burst=64)
-    for kv in o["gw"]:
-        sk, v = kv.split("=", 1)
-        text = ini_set(text, sk.split(".")[0], sk.split(".", 1)[1], v)
-    conf = os.path.join(tmp, "gw.conf")
-    open(conf, "w").write(text)
-    gw = Gw(gw_bin, conf, prefix, ifname)  # -l 0-1: the control lcore and one worker
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    ok = False
-    try:
-        L.tap_into(ifname, ns)
-        js = o["json"] or os.path.join(tmp, "fmip-mn.json")
+
+    def conf(cred):
+        text = CONFIG.format(d=cred, hk_lifetime=43200, rate=0, burst=64)
+        for kv in o["gw"]:
+            sk, v = kv.split("=", 1)
+            text = ini_set(text, sk.split(".")[0], sk.split(".", 1)[1], v)
+        return text
+
+    with L.gateway_in_netns(gw_bin, ctl, os.path.join(TOP, "conf", "make-credentials.sh"),
+                            "run", conf) as ctx:
+        gw, ok = ctx["gw"], False
+        js = o["json"] or os.path.join(ctx["tmp"], "fmip-mn.json")
         before = L.settle(gw.tel)
-        r = L.run_mn(mn, ifname, "fmip_mn_run_" + tag, [
-            "-j", js, "--set", "gateway.trust_anchor=" + os.path.join(cred, "trust-anchor.pem")] +
-            mn_args, o["mn_lcores"], timeout=7200)
+        r = L.run_mn(mn, ctx["ifname"], "fmip_mn_run_%d" % os.getpid(), [
+            "-j", js, "--set", "gateway.trust_anchor=" + ctx["anchor"]] + mn_args,
+            o["mn_lcores"], timeout=7200)
         after = L.settle(gw.tel, timeout=10)
         sys.stdout.write(r.stdout)
         sys.stderr.write(r.stderr[-4000:])
-        if o["gw_json"]:
-            json.dump({"before": before, "after": after}, open(o["gw_json"], "w"), indent=1)
         if r.returncode == 0 and os.path.exists(js):
-            rep = L.load(js)
-            exp = L.expected(rep)
-            bad = L.compare(before, after, exp)
-            print("\nthe gateway's counters against fmip-mn's report (%d compared):" % len(exp))
-            for k, want in sorted(exp.items()):
-                got = L.delta(before, after, k)
-                print("  %-30s fmip-mn implies %10d  gateway %10d  %s" % (
-                    k, want, got, "ok" if got == want else "MISMATCH"))
-            print("  gateway provisioning latency RX->TX (us): p50 %d p99 %d max %d" % (
-                after["prov_latency_p50_us"], after["prov_latency_p99_us"],
-                after["prov_latency_max_us"]))
-            ok = not bad
+            ok = compare(o, gw, L.load(js), before, after)
             if o["plot"]:
                 subprocess.run([sys.executable, os.path.join(TOP, "app", "fmip-mn",
                                                              "fmip-mn-plot.py"), js, o["plot"]])
-        rc = gw.stop()
-        ok = ok and rc == 0
-    finally:
-        if gw.p.poll() is None:
-            gw.p.kill()
-        subprocess.run(["ip", "netns", "del", ns])
-        shutil.rmtree(tmp, ignore_errors=True)
-        for p in (prefix, "fmip_mn_run_" + tag):
-            shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
+        ok = gw.stop() == 0 and ok
     print("fmip-mn-gw-run: %s" % ("both sides agree" if ok else "MISMATCH or failure"))
     return 0 if ok else 1
 

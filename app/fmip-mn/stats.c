@@ -175,24 +175,28 @@ static void text_pct(FILE *f, const char *what, struct mn_samples *s)
 		p.p99, p.max);
 }
 
+/* The non-zero counters of one table, with their help text. */
+static void text_table(FILE *f, const uint64_t *v, const char *const *names,
+		       const char *const *help, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (v[i])
+			fprintf(f, "  %-28s %10llu  %s\n", names[i], (unsigned long long)v[i],
+				help[i]);
+}
+
 static void text_counts(FILE *f, const struct mn_stats *st)
 {
 	char b[64];
 
 	fprintf(f, "sent (frames the port or the pcap took)\n");
-	for (unsigned i = 0; i < MN_TX__COUNT; i++)
-		if (st->tx[i])
-			fprintf(f, "  %-28s %10llu  %s\n", tx_names[i],
-				(unsigned long long)st->tx[i], tx_help[i]);
+	text_table(f, st->tx, tx_names, tx_help, MN_TX__COUNT);
 	for (unsigned e = 1; e < WIRE_E__COUNT; e++)
 		if (st->tx_malformed[e])
 			fprintf(f, "    malformed %-20s %10llu\n", wire_name(e, b, sizeof(b)),
 				(unsigned long long)st->tx_malformed[e]);
 	fprintf(f, "received\n");
-	for (unsigned i = 0; i < MN_RX__COUNT; i++)
-		if (st->rx[i])
-			fprintf(f, "  %-28s %10llu  %s\n", rx_names[i],
-				(unsigned long long)st->rx[i], rx_help[i]);
+	text_table(f, st->rx, rx_names, rx_help, MN_RX__COUNT);
 	for (unsigned r = 0; r < HK_R__COUNT; r++)
 		if (st->prrtadv_reason[r])
 			fprintf(f, "    PrRtAdv refused: %-30s %llu\n", hk_strerror((int)r),
@@ -202,10 +206,7 @@ static void text_counts(FILE *f, const struct mn_stats *st)
 			fprintf(f, "    FBack refused: %-32s %llu\n", fb_names[r],
 				(unsigned long long)st->fback_reason[r]);
 	fprintf(f, "outcomes\n");
-	for (unsigned i = 0; i < MN_OUT__COUNT; i++)
-		if (st->out[i])
-			fprintf(f, "  %-28s %10llu  %s\n", out_names[i],
-				(unsigned long long)st->out[i], out_help[i]);
+	text_table(f, st->out, out_names, out_help, MN_OUT__COUNT);
 }
 
 void mn_report_text(FILE *f, struct mn_stats *st, const struct mn_run_info *ri)

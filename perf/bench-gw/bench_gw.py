@@ -29,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "fmip-mn"))
 import mnlive as L  # noqa: E402
-from test_gw_e2e import CONFIG, Gw  # noqa: E402
+from test_gw_e2e import CONFIG, Gw, tap_in_netns  # noqa: E402
 
 ROUNDS = 3  # (b): solicitations per mobile node
 EAL = ["--no-huge", "--no-pci", "-m", "512", "-l", "0-1", "--log-level", "lib.eal:error"]
@@ -178,7 +178,7 @@ def run_b(build, gw_bin, conf, prefix, ifname, ns, extra, common, cred, out):
     gw = Gw(gw_bin, conf, prefix, ifname, extra)
     subprocess.run(["ip", "netns", "add", ns], check=True)
     try:
-        L.tap_into(ifname, ns)
+        tap_in_netns(ifname, ns)
         time.sleep(0.5)
         s0 = gw.stats()
         js = out + ".mn.json"

@@ -53,7 +53,4 @@ local function main()
 end
 
 main()
-
-if F.env("FMIP_QUIT", "0") == "1" then
-	pktgen.quit()
-end
+F.finish()

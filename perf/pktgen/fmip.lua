@@ -86,4 +86,11 @@ function M.rate_line(label, d, dt, tx)
 		d.drop_policer_rtsolpr / dt, (d.drop_ring_full + d.drop_fbu_ring_full) / dt)
 end
 
+-- After a script: quit pktgen when FMIP_QUIT=1 (unattended runs).
+function M.finish()
+	if M.env("FMIP_QUIT", "0") == "1" then
+		pktgen.quit()
+	end
+end
+
 return M

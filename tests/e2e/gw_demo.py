@@ -11,16 +11,13 @@ latency from both sides; exits 0 when every gateway counter is what fmip-mn's re
 usage: gw_demo.py GW FMIPCTL FMIP_MN MAKE_CREDENTIALS_SH [N_MOBILE_NODES]
 """
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "fmip-mn"))
 import mnlive as L  # noqa: E402
-from test_gw_e2e import CONFIG, Gw  # noqa: E402
+from test_gw_e2e import CONFIG  # noqa: E402
 
 
 def summary(rep, d, kt, s):
@@ -49,55 +46,42 @@ def summary(rep, d, kt, s):
           % (s["prov_latency_p50_us"], s["prov_latency_p99_us"], s["prov_latency_max_us"]))
 
 
+def demo(ctx, mn, n):
+    """fmip-mn's run and the summary; True when both sides agree."""
+    print("== fmip-mn: %d mobile nodes (RSA-1024 CGAs in 2003::/64) on af_packet over the "
+          "TAP" % n, flush=True)
+    gw, js = ctx["gw"], os.path.join(ctx["tmp"], "fmip-mn.json")
+    before = L.settle(gw.tel)
+    r = L.run_mn(mn, ctx["ifname"], "fmip_mn_demo_%d" % os.getpid(), [
+        "-n", str(n), "-j", js, "-q", "--set", "run.progress=0",
+        "--set", "gateway.trust_anchor=" + ctx["anchor"],
+        "--set", "provision.at1_percent=50", "--set", "handover.count=2",
+        "--set", "attack.forged_fbu=1", "--set", "attack.replayed_fbu=1",
+        "--set", "attack.unknown_fbu=1"])
+    after = L.settle(gw.tel)
+    if r.returncode != 0 or not os.path.exists(js):
+        print("fmip-mn failed:\n" + r.stderr[-2000:])
+        return False
+    rep = L.load(js)
+    d = {k: after[k] - before.get(k, 0) for k in after if isinstance(after[k], int)}
+    summary(rep, d, gw.tel.cmd("/fmipgw/keys")["/fmipgw/keys"], after)
+    bad = L.compare(before, after, L.expected(rep))
+    for k, want, got in bad:
+        print("  MISMATCH %s: fmip-mn implies %d, the gateway counted %d" % (k, want, got))
+    return not bad and rep["outcomes"]["prov_ok"] == n
+
+
 def main():
     gw_bin, fmipctl, mn, mkcred = sys.argv[1:5]
     n = int(sys.argv[5]) if len(sys.argv) > 5 else 16
-    tag = str(os.getpid())
-    prefix, ns, ifname = "fmipgw_demo_" + tag, "fmipgw_demo_" + tag, "fmgwd" + tag[-6:]
-    tmp = tempfile.mkdtemp(prefix="fmipgw-demo-")
-    print("== credentials (conf/make-credentials.sh, prefix 2003::/64)", flush=True)
-    cred = os.path.join(tmp, "cred")
-    subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl", fmipctl],
-                   check=True, stdout=subprocess.DEVNULL)
-    conf = os.path.join(tmp, "gw.conf")
-    open(conf, "w").write(CONFIG.format(d=cred, hk_lifetime=43200, rate=1000, burst=64))
-    print("== fmipgw --no-huge -l 0-1 --vdev net_tap0 (netns %s)" % ns, flush=True)
-    gw = Gw(gw_bin, conf, prefix, ifname)
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    ok = False
-    try:
-        L.tap_into(ifname, ns)
-        print("== fmip-mn: %d mobile nodes (RSA-1024 CGAs in 2003::/64) on af_packet over the "
-              "TAP" % n, flush=True)
-        js = os.path.join(tmp, "fmip-mn.json")
-        before = L.settle(gw.tel)
-        r = L.run_mn(mn, ifname, "fmip_mn_demo_" + tag, [
-            "-n", str(n), "-j", js, "-q", "--set", "run.progress=0",
-            "--set", "gateway.trust_anchor=" + os.path.join(cred, "trust-anchor.pem"),
-            "--set", "provision.at1_percent=50", "--set", "handover.count=2",
-            "--set", "attack.forged_fbu=1", "--set", "attack.replayed_fbu=1",
-            "--set", "attack.unknown_fbu=1"])
-        after = L.settle(gw.tel)
-        if r.returncode != 0 or not os.path.exists(js):
-            print("fmip-mn failed:\n" + r.stderr[-2000:])
-        else:
-            rep = L.load(js)
-            d = {k: after[k] - before.get(k, 0) for k in after if isinstance(after[k], int)}
-            summary(rep, d, gw.tel.cmd("/fmipgw/keys")["/fmipgw/keys"], after)
-            bad = L.compare(before, after, L.expected(rep))
-            for k, want, got in bad:
-                print("  MISMATCH %s: fmip-mn implies %d, the gateway counted %d" % (k, want, got))
-            ok = not bad and rep["outcomes"]["prov_ok"] == n
-        rc = gw.stop()
+    print("== credentials (conf/make-credentials.sh, prefix 2003::/64); fmipgw --no-huge -l 0-1 "
+          "--vdev net_tap0, its TAP in a network namespace", flush=True)
+    with L.gateway_in_netns(gw_bin, fmipctl, mkcred, "demo", lambda cred: CONFIG.format(
+            d=cred, hk_lifetime=43200, rate=1000, burst=64)) as ctx:
+        ok = demo(ctx, mn, n)
+        rc = ctx["gw"].stop()
         print("  fmipgw stopped with SIGTERM: exit status %s" % rc)
         ok = ok and rc == 0
-    finally:
-        if gw.p.poll() is None:
-            gw.p.kill()
-        subprocess.run(["ip", "netns", "del", ns])
-        shutil.rmtree(tmp, ignore_errors=True)
-        for p in (prefix, "fmip_mn_demo_" + tag):
-            shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     print("== demo %s" % ("OK: the gateway's counters match what fmip-mn sent" if ok else
                           "FAILED"))
     return 0 if ok else 1

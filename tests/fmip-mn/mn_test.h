@@ -62,34 +62,40 @@ static inline void tsink_emit(void *ctx, unsigned kind, unsigned err, const uint
 		mn_loopar_input(t->ar, frame, len, t->now48);
 }
 
-static inline EVP_PKEY *vec_key(const char *name)
+/* A PEM object from tests/vectors/keys (read with reader: PEM_read_PrivateKey, _X509). */
+static inline void *vec_pem(const char *name, void *(*reader)(FILE *))
 {
 	char path[512];
 	FILE *f;
-	EVP_PKEY *k;
+	void *x;
 
 	snprintf(path, sizeof(path), "%s/keys/%s", VECTORS_DIR, name);
 	f = fopen(path, "r");
 	assert_non_null(f);
-	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	x = reader(f);
 	fclose(f);
-	assert_non_null(k);
-	return k;
+	assert_non_null(x);
+	return x;
+}
+
+static inline void *read_key(FILE *f)
+{
+	return PEM_read_PrivateKey(f, NULL, NULL, NULL);
+}
+
+static inline void *read_cert(FILE *f)
+{
+	return PEM_read_X509(f, NULL, NULL, NULL);
+}
+
+static inline EVP_PKEY *vec_key(const char *name)
+{
+	return vec_pem(name, read_key);
 }
 
 static inline X509 *vec_cert(const char *name)
 {
-	char path[512];
-	FILE *f;
-	X509 *x;
-
-	snprintf(path, sizeof(path), "%s/keys/%s", VECTORS_DIR, name);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	assert_non_null(x);
-	return x;
+	return vec_pem(name, read_cert);
 }
 
 static inline void vec_path(char *out, size_t len, const char *name)

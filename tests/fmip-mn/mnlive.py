@@ -7,31 +7,74 @@ counters, docs/operations.md section 9, not from fmip-mn's code).
 
 Until the handover data plane lands the gateway sends no FBack and tunnels nothing: data to a
 PCoA is passed through (pass_through = same) or dropped, and the expectations say so."""
-import ctypes
+import contextlib
 import json
 import os
+import shutil
 import subprocess
+import sys
+import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from test_gw_e2e import Gw, tap_in_netns  # noqa: E402
 
 TUNNEL_PENDING = True  # flip when lib/binding tunnels: data then arrives at the NCoA
 
 
-def setns(name):
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    fd = os.open("/var/run/netns/" + name, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
-        raise OSError(ctypes.get_errno(), "setns")
-    os.close(fd)
+class Checks:
+    """check(cond, what) prints ok/FAIL and remembers failures; done() ends a test."""
+
+    def __init__(self):
+        self.fails = []
+
+    def __call__(self, cond, what):
+        print(("ok   " if cond else "FAIL ") + what, flush=True)
+        if not cond:
+            self.fails.append(what)
+
+    def done(self, on_fail=None):
+        if self.fails:
+            if on_fail:
+                on_fail()
+            print("%d check(s) failed" % len(self.fails))
+            return 1
+        print("all checks passed")
+        return 0
 
 
-def tap_into(ifname, ns):
-    """Move the gateway's TAP into ns (made by the caller), up, without IPv6 of its own (the
-    kernel sends nothing on it), and enter ns."""
-    subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)
-    subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
-                    "net.ipv6.conf.%s.disable_ipv6=1" % ifname], check=True)
-    subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", ifname, "up"], check=True)
-    setns(ns)
+@contextlib.contextmanager
+def gateway_in_netns(gw_bin, fmipctl, mkcred, name, conf_text):
+    """Throw-away credentials (make-credentials.sh), the gateway on net_tap with
+    conf_text(cred_dir) as its configuration, its TAP moved into a new network namespace
+    that this process enters (tap_in_netns).  Yields a dict: gw, link, ifname, tmp, cred,
+    conf, anchor.  Everything is removed afterwards."""
+    tag = str(os.getpid())
+    ctx = {"tmp": tempfile.mkdtemp(prefix="fmip-mn-%s-" % name),
+           "ifname": "fm%s%s" % (name[:3], tag[-6:])}
+    ns, prefix = "fmip_mn_%s_%s" % (name, tag), "fmipgw_%s_%s" % (name, tag)
+    ctx["prefix"] = prefix
+    ctx["cred"] = cred = os.path.join(ctx["tmp"], "cred")
+    ctx["anchor"] = os.path.join(cred, "trust-anchor.pem")
+    ctx["conf"] = os.path.join(ctx["tmp"], "gw.conf")
+    gw = None
+    try:
+        subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl",
+                        fmipctl], check=True, stdout=subprocess.DEVNULL)
+        with open(ctx["conf"], "w") as f:
+            f.write(conf_text(cred))
+        gw = ctx["gw"] = Gw(gw_bin, ctx["conf"], prefix, ctx["ifname"])
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+        ctx["link"] = tap_in_netns(ctx["ifname"], ns)
+        yield ctx
+    finally:
+        if gw is not None and gw.p.poll() is None:
+            gw.p.kill()
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+        shutil.rmtree(ctx["tmp"], ignore_errors=True)
+        for p in os.listdir("/var/run/dpdk") if os.path.isdir("/var/run/dpdk") else []:
+            if p.endswith(tag) and ("fmip" in p):
+                shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
 
 
 def run_mn(mn, ifname, prefix, args, lcores="0", timeout=600, rt=False):

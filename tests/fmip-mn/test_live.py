@@ -17,11 +17,8 @@ with /fmipgw/stats exactly.
 usage: test_live.py FMIPGW FMIP_MN FMIPCTL MAKE_CREDENTIALS_SH VECTORS_DIR
 """
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -30,15 +27,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import mnlive as L  # noqa: E402
 import pcap_check as C  # noqa: E402
 import fmippeer as P  # noqa: E402
-from test_gw_e2e import CONFIG, Gw, Link, PAR, A  # noqa: E402
+from test_gw_e2e import CONFIG, PAR, A  # noqa: E402
 
-FAILS = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        FAILS.append(what)
+check = L.Checks()
 
 
 def gw_config(cred, hk_lifetime):
@@ -77,7 +68,7 @@ def run1(ctx):
     check(r.returncode == 0 and rep is not None, "run 1: fmip-mn exit 0 and a JSON report")
     if rep is None:
         return
-    tx, rx, out = rep["tx"], rep["rx"], rep["outcomes"]
+    tx, out = rep["tx"], rep["outcomes"]
     check(out["prov_ok"] == 8 and out["prov_failed"] == 0 and out["path_ok"] == 1 and
           tx["cps"] == 1, "run 1: 8 nodes provisioned, one CPS/CPA path for the lcore")
     check(tx["fbu_par"] + tx["fbu_nar"] == 24 and tx["fbu_return"] == 8 and
@@ -89,7 +80,7 @@ def run1(ctx):
     # the exported keys: FBUs built by the independent peer with them are accepted
     exp = C.read_keys(keys)
     check(len(exp) == 8, "run 1: 8 keys exported (mode 0600, format 1)")
-    link = Link(ctx["ifname"])
+    link = ctx["link"]
     before = ctx["gw"].stats()
     for i, (cga, (at, key, _, _)) in enumerate(sorted(exp.items())[:3]):
         f, _, _ = P.fbu(cga, A("2003::2:0:0:%x" % (i + 1)), PAR, key, at, 1000, True)
@@ -148,38 +139,16 @@ def run3(ctx, vectors):
 
 def main():
     gw_bin, mn, fmipctl, mkcred, vectors = sys.argv[1:6]
-    tag = str(os.getpid())
-    ctx = {"mn": mn, "ifname": "fmmn" + tag[-6:], "tmp": tempfile.mkdtemp(prefix="fmip-mn-live-")}
-    ns, prefix = "fmip_mn_live_" + tag, "fmipgw_mnlive_" + tag
-    ctx["cred"] = cred = os.path.join(ctx["tmp"], "cred")
-    subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl", fmipctl],
-                   check=True, stdout=subprocess.DEVNULL)
-    ctx["anchor"] = os.path.join(cred, "trust-anchor.pem")
-    ctx["conf"] = os.path.join(ctx["tmp"], "gw.conf")
-    with open(ctx["conf"], "w") as f:
-        f.write(gw_config(cred, 43200))
-    gw = ctx["gw"] = Gw(gw_bin, ctx["conf"], prefix, ctx["ifname"])
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    try:
-        L.tap_into(ctx["ifname"], ns)
+    with L.gateway_in_netns(gw_bin, fmipctl, mkcred, "live",
+                            lambda cred: gw_config(cred, 43200)) as ctx:
+        ctx["mn"] = mn
         run1(ctx)
         run2(ctx)
         run3(ctx, vectors)
-        rc = gw.stop()
+        rc = ctx["gw"].stop()
         check(rc == 0, "the gateway stopped with exit status 0 (got %s)" % rc)
-    finally:
-        if gw.p.poll() is None:
-            gw.p.kill()
-        subprocess.run(["ip", "netns", "del", ns])
-        shutil.rmtree(ctx["tmp"], ignore_errors=True)
-        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
-        shutil.rmtree("/var/run/dpdk/fmip_mn_live_%d" % os.getpid(), ignore_errors=True)
-    if FAILS:
-        print("gateway output:\n" + gw.out.decode(errors="replace")[-3000:])
-        print("%d check(s) failed" % len(FAILS))
-        return 1
-    print("all checks passed")
-    return 0
+        out = ctx["gw"].out
+    return check.done(lambda: print("gateway output:\n" + out.decode(errors="replace")[-3000:]))
 
 
 if __name__ == "__main__":

@@ -25,16 +25,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fmipctl"))
+import mnlive as L  # noqa: E402
 import pcap_check as C  # noqa: E402
 import test_tshark as T  # noqa: E402
 
-FAILS = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        FAILS.append(what)
+check = L.Checks()
 
 
 def tshark_frames(pcap, kinds):
@@ -150,11 +145,7 @@ def main():
     os.makedirs(work)
     mix(mn, fmipctl, work)
     malformed(mn, fmipctl, work)
-    if FAILS:
-        print("%d check(s) failed" % len(FAILS))
-        return 1
-    print("all checks passed")
-    return 0
+    return check.done()
 
 
 if __name__ == "__main__":

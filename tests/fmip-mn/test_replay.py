@@ -24,17 +24,12 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+import mnlive as L  # noqa: E402
 import pcap_check as C  # noqa: E402
 from test_gw_e2e import CONFIG  # noqa: E402
 
-FAILS = []
+check = L.Checks()
 EAL = ["--no-huge", "--no-pci", "-m", "512", "-l", "0-1", "--log-level", "lib.eal:error"]
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        FAILS.append(what)
 
 
 def gw_conf(tmp, cred, keys=None):
@@ -143,11 +138,7 @@ def main():
         for p in ("fmip_mn_rp_%d" % os.getpid(), "fmip_mn_rp_chk_%d" % os.getpid(),
                   "fmip_mn_t%d" % os.getpid()):
             shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
-    if FAILS:
-        print("%d check(s) failed" % len(FAILS))
-        return 1
-    print("all checks passed")
-    return 0
+    return check.done()
 
 
 if __name__ == "__main__":
