@@ -31,99 +31,108 @@ static const char usage[] =
 
 enum { O_SET = 256, O_TXPCAP, O_IDLE, O_IDS, O_FAIL, O_HELPS, O_MD, O_CMD };
 
+static const struct option long_opts[] = {
+	{ "scenario", required_argument, NULL, 's' },
+	{ "set", required_argument, NULL, O_SET },
+	{ "nodes", required_argument, NULL, 'n' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "json", required_argument, NULL, 'j' },
+	{ "offline", required_argument, NULL, 'o' },
+	{ "keys", required_argument, NULL, 'k' },
+	{ "tx-pcap", required_argument, NULL, O_TXPCAP },
+	{ "port", required_argument, NULL, 'p' },
+	{ "idle-us", required_argument, NULL, O_IDLE },
+	{ "ids-only", no_argument, NULL, O_IDS },
+	{ "fail-on-error", no_argument, NULL, O_FAIL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help-scenario", no_argument, NULL, O_HELPS },
+	{ "scenario-md", no_argument, NULL, O_MD },
+	{ "counters-md", no_argument, NULL, O_CMD },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One option into o; *set receives a scenario override.  0, 1 (a help text was printed), or
+ * -1 (unknown option). */
+static int one_option(int c, struct mn_opts *o, const char **set)
+{
+	char buf[300];
+
+	switch (c) {
+	case 's':
+		o->scenario = optarg;
+		break;
+	case O_SET:
+		*set = optarg;
+		break;
+	case 'n':
+	case 'd':
+		snprintf(buf, sizeof(buf), "run.%s=%s", c == 'n' ? "nodes" : "duration", optarg);
+		*set = strdup(buf);
+		break;
+	case 'j':
+		o->json = optarg;
+		break;
+	case 'o':
+		o->offline = optarg;
+		break;
+	case 'k':
+		o->keys = optarg;
+		break;
+	case O_TXPCAP:
+		o->tx_pcap = optarg;
+		break;
+	case 'p':
+		o->port = (unsigned)strtoul(optarg, NULL, 10);
+		break;
+	case O_IDLE:
+		o->idle_us = (unsigned)strtoul(optarg, NULL, 10);
+		break;
+	case O_IDS:
+		o->ids_only = true;
+		break;
+	case O_FAIL:
+		o->fail_on_error = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case O_HELPS:
+		scen_print_help(stdout);
+		return 1;
+	case O_MD:
+		scen_print_md(stdout);
+		return 1;
+	case O_CMD:
+		mn_counters_md(stdout);
+		return 1;
+	case 'h':
+		fputs(usage, stdout);
+		return 1;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
 int mn_opts_parse(int argc, char **argv, struct mn_opts *o, struct mn_scen *s, char *err,
 		  size_t len)
 {
-	static const struct option lo[] = {
-		{ "scenario", required_argument, NULL, 's' },
-		{ "set", required_argument, NULL, O_SET },
-		{ "nodes", required_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "offline", required_argument, NULL, 'o' },
-		{ "keys", required_argument, NULL, 'k' },
-		{ "tx-pcap", required_argument, NULL, O_TXPCAP },
-		{ "port", required_argument, NULL, 'p' },
-		{ "idle-us", required_argument, NULL, O_IDLE },
-		{ "ids-only", no_argument, NULL, O_IDS },
-		{ "fail-on-error", no_argument, NULL, O_FAIL },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help-scenario", no_argument, NULL, O_HELPS },
-		{ "scenario-md", no_argument, NULL, O_MD },
-		{ "counters-md", no_argument, NULL, O_CMD },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	/* overrides apply after the file: keep them in order */
-	const char *sets[256];
+	const char *sets[256]; /* overrides apply after the file: kept in order */
 	unsigned n_sets = 0;
-	char buf[300];
-	int c;
+	int c, r;
 
 	memset(o, 0, sizeof(*o));
 	o->idle_us = 50;
 	scen_defaults(s);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:n:d:j:o:k:p:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:d:j:o:k:p:qh", long_opts, NULL)) != -1) {
 		const char *set = NULL;
 
-		switch (c) {
-		case 's':
-			o->scenario = optarg;
-			break;
-		case O_SET:
-			set = optarg;
-			break;
-		case 'n':
-			snprintf(buf, sizeof(buf), "run.nodes=%s", optarg);
-			set = strdup(buf);
-			break;
-		case 'd':
-			snprintf(buf, sizeof(buf), "run.duration=%s", optarg);
-			set = strdup(buf);
-			break;
-		case 'j':
-			o->json = optarg;
-			break;
-		case 'o':
-			o->offline = optarg;
-			break;
-		case 'k':
-			o->keys = optarg;
-			break;
-		case O_TXPCAP:
-			o->tx_pcap = optarg;
-			break;
-		case 'p':
-			o->port = (unsigned)strtoul(optarg, NULL, 10);
-			break;
-		case O_IDLE:
-			o->idle_us = (unsigned)strtoul(optarg, NULL, 10);
-			break;
-		case O_IDS:
-			o->ids_only = true;
-			break;
-		case O_FAIL:
-			o->fail_on_error = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case O_HELPS:
-			scen_print_help(stdout);
-			return 1;
-		case O_MD:
-			scen_print_md(stdout);
-			return 1;
-		case O_CMD:
-			mn_counters_md(stdout);
-			return 1;
-		case 'h':
-			fputs(usage, stdout);
-			return 1;
-		default:
-			snprintf(err, len, "unknown option (fmip-mn -- --help)");
-			return -1;
+		if ((r = one_option(c, o, &set)) != 0) {
+			if (r < 0)
+				snprintf(err, len, "unknown option (fmip-mn -- --help)");
+			return r;
 		}
 		if (set != NULL) {
 			if (n_sets == sizeof(sets) / sizeof(sets[0])) {
