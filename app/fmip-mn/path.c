@@ -158,6 +158,12 @@ void mn_path_tick(struct mn_shard *sh, struct mn_node *n, const struct mn_now *n
 	struct mn_path *p = path_of(sh, n);
 	unsigned nw;
 
+	if (p != NULL && p->have && !p->cps_out && n->stash != NULL) {
+		/* validated, but this node was not resumed then (not on the list): now */
+		if (hk_mn_set_router(&n->hk, p->addr, p->router) == HK_R_OK)
+			mn_node_resume(sh, n, now);
+		return;
+	}
 	if (p == NULL || !p->cps_out || now->ns < p->t_next)
 		return;
 	if (p->tries <= sh->scen->prov_retries) {
