@@ -251,6 +251,19 @@ static int lane_main(void *arg)
 	return 0;
 }
 
+/* A NIC's link takes a while to come up: wait for it (10 s at most) before the first frame. */
+static void link_wait(uint16_t port)
+{
+	struct rte_eth_link link;
+
+	for (int i = 0; i < 100; i++) {
+		if (rte_eth_link_get_nowait(port, &link) == 0 && link.link_status)
+			return;
+		rte_delay_ms(100);
+	}
+	fprintf(stderr, "fmip-mn: port %u: link still down after 10 s; sending anyway\n", port);
+}
+
 static int lanes_open(struct mn_world *w, const struct mn_opts *o, char *err, size_t len)
 {
 	struct fmip_port_conf pc = { 0 };
@@ -276,6 +289,7 @@ static int lanes_open(struct mn_world *w, const struct mn_opts *o, char *err, si
 	pc.logtype = RTE_LOGTYPE_USER1;
 	if (fmip_port_open(ids[o->port], &pc, &port, err, len) < 0)
 		return -1;
+	link_wait(port.id);
 	lane_now(&now);
 	RTE_LCORE_FOREACH(lc)
 	{
