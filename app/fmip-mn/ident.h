@@ -25,7 +25,8 @@ struct mn_ident_req {
 	const char *cache; /* NULL or "": no cache */
 };
 
-/* What one identity cost, seconds (summed over identities by the caller). */
+/* What identities cost: CPU seconds of the threads that made them (CLOCK_THREAD_CPUTIME_ID,
+ * not inflated by other load), summed by the caller. */
 struct mn_ident_cost {
 	unsigned generated, loaded;
 	double keygen_s, search_s, load_s, save_s, enc_s;

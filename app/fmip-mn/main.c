@@ -37,8 +37,8 @@ static void run_info(struct mn_run_info *ri, const struct mn_world *w, const str
 static void ids_report(const struct mn_run_info *ri, unsigned n)
 {
 	printf("identities: %u nodes (RSA-%u, Sec %u) on %u lcore(s) in %.3f s wall: %u generated "
-	       "(key generation %.3f s, modifier search %.3f s, summed over lcores), %u from the "
-	       "cache (%.3f s incl. saving); encryption key pairs %.3f s\n",
+	       "(CPU: key generation %.3f s, CGA generation %.3f s), %u from the cache (CPU: "
+	       "loading and saving %.3f s); encryption key pairs (CPU) %.3f s\n",
 	       n, ri->id_bits, ri->id_sec, ri->lcores, ri->ids_wall_s, ri->ids_generated,
 	       ri->id_keygen_s, ri->id_search_s, ri->ids_loaded, ri->id_load_s, ri->enc_keygen_s);
 	if (n > 0)
