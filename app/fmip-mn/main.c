@@ -43,7 +43,7 @@ static void ids_report(const struct mn_run_info *ri, unsigned n)
 	       ri->id_keygen_s, ri->id_search_s, ri->ids_loaded, ri->id_load_s, ri->enc_keygen_s);
 	if (n > 0)
 		printf(
-		    "per identity: %.2f ms wall (%.2f ms lcore time)\n", 1e3 * ri->ids_wall_s / n,
+		    "per identity: %.2f ms wall, %.2f ms CPU summed over lcores\n", 1e3 * ri->ids_wall_s / n,
 		    1e3 * (ri->id_keygen_s + ri->id_search_s + ri->id_load_s + ri->enc_keygen_s) /
 			n);
 }
