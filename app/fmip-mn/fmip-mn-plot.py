@@ -12,9 +12,8 @@ import subprocess
 import sys
 import tempfile
 
-SERIES = (("provisioning", "provisioning (first RtSolPr -> key)"),
-          ("reprovisioning", "re-provisioning (RtSolPr -> existing key)"),
-          ("fback", "FBack (FBU -> verified FBack)"))
+SERIES = (("provisioning", "RtSolPr -> key"), ("reprovisioning", "again -> key"),
+          ("fback", "FBU -> FBack"))
 
 
 def main():
@@ -36,12 +35,14 @@ def main():
         with open(dat, "w") as f:
             for pct, us in s["cdf_percent_us"]:
                 f.write("%g %d\n" % (max(us, 1) / 1000.0, pct))
-        plots.append("'%s' using 1:2 with steps lw 2 title '%s (n %d, p50 %.1f ms, p99 %.1f "
-                     "ms)'" % (dat, label, s["n"], s["p50"] / 1000.0, s["p99"] / 1000.0))
+        plots.append("'%s' using 1:2 with steps lw 2 title '%s: n %d, p50 %.1f ms, p99 %.1f ms, "
+                     "max %.0f ms'" % (dat, label, s["n"], s["p50"] / 1000.0, s["p99"] / 1000.0,
+                                       s["max"] / 1000.0))
     if not plots:
         print("fmip-mn-plot: the report has no latency samples")
         return 1
-    term = "pngcairo size 900,540" if out.endswith(".png") else "svg size 900,540 dynamic"
+    term = ("pngcairo noenhanced size 900,540" if out.endswith(".png") else
+            "svg noenhanced size 900,540 dynamic")
     script = "\n".join([
         "set terminal %s" % term,
         "set output '%s'" % out,
@@ -51,7 +52,7 @@ def main():
         "set ylabel 'samples at or below (%)'",
         "set yrange [0:100]",
         "set grid",
-        "set key top left",
+        "set key outside below",
         "plot " + ", ".join(plots),
     ])
     r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
