@@ -60,20 +60,20 @@ static void samples_append(struct mn_samples *d, const struct mn_samples *s)
 		mn_samples_add(d, s->v[i]);
 }
 
+static void add_n(uint64_t *d, const uint64_t *s, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		d[i] += s[i];
+}
+
 void mn_stats_add(struct mn_stats *sum, const struct mn_stats *s)
 {
-	for (unsigned i = 0; i < MN_TX__COUNT; i++)
-		sum->tx[i] += s->tx[i];
-	for (unsigned i = 0; i < WIRE_E__COUNT; i++)
-		sum->tx_malformed[i] += s->tx_malformed[i];
-	for (unsigned i = 0; i < MN_RX__COUNT; i++)
-		sum->rx[i] += s->rx[i];
-	for (unsigned i = 0; i < MN_OUT__COUNT; i++)
-		sum->out[i] += s->out[i];
-	for (unsigned i = 0; i < HK_R__COUNT; i++)
-		sum->prrtadv_reason[i] += s->prrtadv_reason[i];
-	for (unsigned i = 0; i < MN_FB__COUNT; i++)
-		sum->fback_reason[i] += s->fback_reason[i];
+	add_n(sum->tx, s->tx, MN_TX__COUNT);
+	add_n(sum->tx_malformed, s->tx_malformed, WIRE_E__COUNT);
+	add_n(sum->rx, s->rx, MN_RX__COUNT);
+	add_n(sum->out, s->out, MN_OUT__COUNT);
+	add_n(sum->prrtadv_reason, s->prrtadv_reason, HK_R__COUNT);
+	add_n(sum->fback_reason, s->fback_reason, MN_FB__COUNT);
 	sum->tx_frames += s->tx_frames;
 	sum->tx_bytes += s->tx_bytes;
 	sum->rx_frames += s->rx_frames;
