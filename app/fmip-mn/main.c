@@ -42,10 +42,11 @@ static void ids_report(const struct mn_run_info *ri, unsigned n)
 	       n, ri->id_bits, ri->id_sec, ri->lcores, ri->ids_wall_s, ri->ids_generated,
 	       ri->id_keygen_s, ri->id_search_s, ri->ids_loaded, ri->id_load_s, ri->enc_keygen_s);
 	if (n > 0)
-		printf(
-		    "per identity: %.2f ms wall, %.2f ms CPU summed over lcores\n", 1e3 * ri->ids_wall_s / n,
-		    1e3 * (ri->id_keygen_s + ri->id_search_s + ri->id_load_s + ri->enc_keygen_s) /
-			n);
+		printf("per identity: %.2f ms wall, %.2f ms CPU summed over lcores\n",
+		       1e3 * ri->ids_wall_s / n,
+		       1e3 *
+			   (ri->id_keygen_s + ri->id_search_s + ri->id_load_s + ri->enc_keygen_s) /
+			   n);
 }
 
 static bool failures(const struct mn_stats *st)
