@@ -113,6 +113,7 @@ def mn_offline(build, args, lcores="0-1"):
     r = subprocess.run([mn_bin(build), "--no-huge", "--no-pci", "-m", "512", "-l", lcores,
                         "--file-prefix", "bgw_mn_%d" % os.getpid(), "--log-level",
                         "lib.eal:error", "--"] + args + ["-q"], capture_output=True, text=True)
+    shutil.rmtree("/var/run/dpdk/bgw_mn_%d" % os.getpid(), ignore_errors=True)
     if r.returncode != 0:
         raise RuntimeError("fmip-mn: " + r.stderr[-1500:])
     return r

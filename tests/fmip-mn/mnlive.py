@@ -84,7 +84,10 @@ def run_mn(mn, ifname, prefix, args, lcores="0", timeout=600, rt=False):
     cmd = (["chrt", "-f", "1"] if rt else []) + [mn, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", lcores,
            "--log-level", "lib.eal:error", "--vdev",
            "net_af_packet0,iface=%s,qpairs=%d" % (ifname, n_lcores(lcores)), "--"] + args
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    finally:
+        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
 
 
 def n_lcores(spec):

@@ -9,6 +9,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import socket
 import stat
 import struct
@@ -157,9 +158,13 @@ def rtsolpr_sig_ok(d):
 
 def run_mn(mn, args, timeout=300):
     """fmip-mn with the EAL options of a test (no hugepages, no PCI, a unique prefix)."""
-    cmd = [mn, "--no-huge", "--no-pci", "-m", "256", "--file-prefix",
-           "fmip_mn_t%d" % os.getpid(), "--log-level", "lib.eal:error"] + args
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    prefix = "fmip_mn_t%d" % os.getpid()
+    cmd = [mn, "--no-huge", "--no-pci", "-m", "256", "--file-prefix", prefix, "--log-level",
+           "lib.eal:error"] + args
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    finally:
+        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
     if r.returncode != 0:
         raise RuntimeError("fmip-mn failed (%d): %s\n%s" % (r.returncode, r.stderr[-2000:],
                                                             r.stdout[-2000:]))

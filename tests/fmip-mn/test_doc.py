@@ -4,6 +4,7 @@
 --counters-md): the tables are generated from the binary's own key and counter tables.
 usage: test_doc.py FMIP_MN DOC"""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -18,9 +19,11 @@ def main():
     text = open(doc).read()
     bad = 0
     for opt, name in (("--scenario-md", "scenario"), ("--counters-md", "counters")):
-        r = subprocess.run([mn, "--no-huge", "--no-pci", "-m", "64", "--file-prefix",
-                            "fmip_mn_doc_%d" % os.getpid(), "--log-level", "lib.eal:error",
-                            "--", opt], capture_output=True, text=True)
+        prefix = "fmip_mn_doc_%d" % os.getpid()
+        r = subprocess.run([mn, "--no-huge", "--no-pci", "-m", "64", "--file-prefix", prefix,
+                            "--log-level", "lib.eal:error", "--", opt], capture_output=True,
+                           text=True)
+        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
         if r.returncode != 0 or r.stdout != block(text, name):
             print("FAIL %s: docs/fmip-mn.md differs from `fmip-mn -- %s`" % (name, opt))
             bad += 1
