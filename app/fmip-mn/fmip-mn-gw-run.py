@@ -86,7 +86,7 @@ def main():
                        os.path.join(b, "app", "fmipctl", "fmipctl"))
 
     def conf(cred):
-        text = CONFIG.format(d=cred, hk_lifetime=43200, rate=0, burst=64)
+        text = L.gw_conf(CONFIG, cred)
         for kv in o["gw"]:
             sk, v = kv.split("=", 1)
             text = ini_set(text, sk.split(".")[0], sk.split(".", 1)[1], v)

@@ -88,6 +88,7 @@ struct mn_node {
 	bool failed;  /* gave up provisioning */
 	bool plan_counted;
 	bool fb_pending;   /* an FBU awaits its FBack */
+	bool fb_acked;	   /* fb_seq's FBack was verified (copies may follow) */
 	uint16_t seq;	   /* last FBU Sequence # */
 	uint16_t fb_seq;   /* the FBU an FBack is awaited for */
 	uint16_t fb_life;  /* its Lifetime field */

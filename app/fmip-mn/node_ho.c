@@ -53,6 +53,7 @@ bool mn_node_handover(struct mn_shard *sh, struct mn_node *n, enum mn_step step,
 	}
 	n->at_nar = !ret;
 	n->fb_pending = true;
+	n->fb_acked = false;
 	n->fb_seq = spec.seq;
 	n->fb_life = spec.lifetime;
 	n->t_fbu = now->ns;
@@ -71,7 +72,12 @@ static void fback_refused(struct mn_shard *sh, enum mn_fb why)
 	sh->st.fback_reason[why]++;
 }
 
-/* Everything but the authenticator: addresses, sequence, status, lifetime (A4). */
+#define FB_COPY (-2) /* fback_fields: another copy of the FBack already taken */
+
+/* Everything but the authenticator: addresses, sequence, status, lifetime (A4).  -1: as
+ * expected; FB_COPY: a copy of the last FBack taken (RFC 5568 6.2.3: for an FBU from the PAR's
+ * link the PAR MAY answer on the old link as well as through the tunnel, and fmip-mn, on one
+ * port, sees both); else the reason it is refused. */
 static int fback_fields(struct mn_shard *sh, struct mn_node *n, const struct wire_frame *f)
 {
 	const struct wire_mh *mh = &f->mh;
@@ -80,7 +86,7 @@ static int fback_fields(struct mn_shard *sh, struct mn_node *n, const struct wir
 	    (memcmp(f->ip.dst, n->ncoa, 16) != 0 && memcmp(f->ip.dst, n->creds.addr, 16) != 0))
 		return MN_FB_addr;
 	if (!n->fb_pending)
-		return MN_FB_unexpected;
+		return n->fb_acked && mh->u.fback.seq == n->fb_seq ? FB_COPY : MN_FB_unexpected;
 	if (mh->u.fback.seq != n->fb_seq)
 		return MN_FB_seq;
 	if (mh->u.fback.status >= 128)
@@ -106,7 +112,11 @@ void mn_node_fback(struct mn_shard *sh, struct mn_node *n, const uint8_t *ip6, s
 		return;
 	}
 	wire_decode_frame(ip6, len, WIRE_LINK_RAW6, f); /* hk_mn_fback_check decoded it */
-	if ((why = fback_fields(sh, n, f)) >= 0) {
+	if ((why = fback_fields(sh, n, f)) == FB_COPY) {
+		sh->st.rx[MN_RX_fback_copy]++;
+		return;
+	}
+	if (why >= 0) {
 		fback_refused(sh, (enum mn_fb)why);
 		return;
 	}
@@ -116,6 +126,7 @@ void mn_node_fback(struct mn_shard *sh, struct mn_node *n, const uint8_t *ip6, s
 	sh->st.rx[MN_RX_fback_ok]++;
 	mn_samples_add(&sh->st.fback, (now->ns - n->t_fbu) / 1000);
 	n->fb_pending = false;
+	n->fb_acked = true;
 	if (n->state == NS_WAIT_FBACK)
 		mn_node_next(n, now->ns + (uint64_t)sh->scen->ho_interval_ms * 1000000u);
 }

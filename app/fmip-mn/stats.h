@@ -47,7 +47,8 @@
 	X(cpa, "CPA components")                                                                 \
 	X(fback_ok, "FBack: BADF verified, sequence and status as expected")                     \
 	X(fback_bad, "FBack refused (by reason in fback_refused_by_reason)")                     \
-	X(fback_tunnelled, "FBacks that came IPv6-in-IPv6 (also counted as ok or bad)")          \
+	X(fback_tunnelled, "FBacks that came IPv6-in-IPv6 (also counted as ok, copy or bad)")    \
+	X(fback_copy, "verified copy of an FBack already taken (the PAR answers on both links)") \
 	X(data_plain, "data to a PCoA delivered as sent (not tunnelled)")                        \
 	X(data_tunnel_ok, "data to a PCoA tunnelled to the NCoA, inner packet intact")           \
 	X(data_tunnel_bad, "tunnelled data with a wrong outer header or a changed inner packet") \

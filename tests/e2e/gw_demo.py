@@ -4,7 +4,9 @@
 credentials, --no-huge, a net_tap port in a network namespace) and fmip-mn playing N mobile
 nodes (fresh RSA-1024 CGAs, Sec 0) on an af_packet port over that TAP: they fetch the router's
 certification path (CPS/CPA), provision handover keys (AT 0 and AT 1), hand over (FBUs from the
-PAR's and the NAR's link, then back at the PAR) and send forged, replayed and unknown-PCoA FBUs.
+PAR's and the NAR's link, each FBack verified with the node's key, then back at the PAR), send
+data to their PCoAs (tunnelled by the gateway to their NCoAs) and reverse-tunnelled data, and
+forged, replayed and unknown-PCoA FBUs.
 Prints what fmip-mn sent beside what the gateway counted (telemetry) and the provisioning
 latency from both sides; exits 0 when every gateway counter is what fmip-mn's report implies
 (tests/fmip-mn/mnlive.py).  The e2e tests keep the independent Python peer (fmippeer.py).
@@ -33,6 +35,10 @@ def summary(rep, d, kt, s):
              d["drop_fbu_stale_seq"]),
             ("FBUs rejected: unknown PCoA (no key)", tx["fbu_unknown"], d["drop_fbu_no_key"]),
             ("FBUs rejected: expired key", 0, d["drop_fbu_expired"]),
+            ("FBacks verified (+ old-link copies), gateway: sent",
+             "%d+%d" % (rx["fback_ok"], rx["fback_copy"]), d["fback_sent_0"]),
+            ("data to PCoAs tunnelled to the NCoAs", rx["data_tunnel_ok"], d["tun_encap"]),
+            ("reverse-tunnelled data decapsulated", rx["reverse_ok"], d["tun_decap"]),
             ("frames (fmip-mn sent, the gateway received)", tx["frames"], d["rx_packets"])]
     print()
     print("  fmipgw summary (telemetry /fmipgw/stats, /fmipgw/keys) beside fmip-mn's report")
@@ -57,7 +63,8 @@ def demo(ctx, mn, n):
         "--set", "gateway.trust_anchor=" + ctx["anchor"],
         "--set", "provision.at1_percent=50", "--set", "handover.count=2",
         "--set", "attack.forged_fbu=1", "--set", "attack.replayed_fbu=1",
-        "--set", "attack.unknown_fbu=1"])
+        "--set", "attack.unknown_fbu=1", "--set", "handover.fback_timeout_ms=2000",
+        "--set", "data.per_handover=1", "--set", "data.reverse_per_handover=1"])
     after = L.settle(gw.tel)
     if r.returncode != 0 or not os.path.exists(js):
         print("fmip-mn failed:\n" + r.stderr[-2000:])
@@ -76,8 +83,8 @@ def main():
     n = int(sys.argv[5]) if len(sys.argv) > 5 else 16
     print("== credentials (conf/make-credentials.sh, prefix 2003::/64); fmipgw --no-huge -l 0-1 "
           "--vdev net_tap0, its TAP in a network namespace", flush=True)
-    with L.gateway_in_netns(gw_bin, fmipctl, mkcred, "demo", lambda cred: CONFIG.format(
-            d=cred, hk_lifetime=43200, rate=1000, burst=64)) as ctx:
+    with L.gateway_in_netns(gw_bin, fmipctl, mkcred, "demo", lambda cred: L.gw_conf(
+            CONFIG, cred, rate=1000)) as ctx:
         ok = demo(ctx, mn, n)
         rc = ctx["gw"].stop()
         print("  fmipgw stopped with SIGTERM: exit status %s" % rc)

@@ -5,8 +5,12 @@ af_packet port over that TAP, and what fmip-mn's report says it sent and receive
 the gateway counter deltas that must follow (written here from the gateway's documented
 counters, docs/operations.md section 9, not from fmip-mn's code).
 
-Until the handover data plane lands the gateway sends no FBack and tunnels nothing: data to a
-PCoA is passed through (pass_through = same) or dropped, and the expectations say so."""
+The gateway's handover (docs/operations.md 6.1) is configured by HANDOVER_CONF: fmip-mn's
+NAR prefix (its gateway.nar_prefix default) is a kind = nar [ap.*] section on the one port,
+[handover] hi = false (no NAR answers HIs here), so that every FBU binds at once, its FBack
+goes through the tunnel to the NCoA (and, from the PAR's link, also to the PCoA on the old
+link: fmip-mn counts that one as a copy), data to a PCoA is tunnelled to its NCoA and
+reverse-tunnelled data is decapsulated and passed back (pass_through = same)."""
 import contextlib
 import json
 import os
@@ -19,7 +23,26 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 from test_gw_e2e import Gw, tap_in_netns  # noqa: E402
 
-TUNNEL_PENDING = True  # flip when lib/binding tunnels: data then arrives at the NCoA
+TUNNEL_PENDING = False  # the gateway tunnels (issue 10): data arrives at the NCoA
+
+# appended to test_gw_e2e.CONFIG (with pass_through = same); fmip-mn's defaults:
+# gateway.new_ap 02:00:00:00:0a:01, gateway.nar_prefix 2003:0:0:2::/64
+HANDOVER_CONF = """[handover]
+hi = false
+[ap.nar]
+lla = 02:00:00:00:0a:01
+kind = nar
+nar_lla = 02:00:00:00:0b:01
+nar_addr = 2003:0:0:2::1
+nar_prefix = 2003:0:0:2::/64
+port = 0
+"""
+
+
+def gw_conf(config, cred, hk_lifetime=43200, rate=0, burst=64):
+    """test_gw_e2e.CONFIG filled in, data passed back out of its port, and the handover."""
+    return config.format(d=cred, hk_lifetime=hk_lifetime, rate=rate, burst=burst).replace(
+        "pass_through = drop", "pass_through = same") + HANDOVER_CONF
 
 
 class Checks:
@@ -77,13 +100,15 @@ def gateway_in_netns(gw_bin, fmipctl, mkcred, name, conf_text):
                 shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
 
 
-def run_mn(mn, ifname, prefix, args, lcores="0", timeout=600, rt=False):
-    """fmip-mn on an af_packet port over ifname (the caller is in the namespace).  rt: under
-    SCHED_FIFO (chrt), so that on a machine whose CPUs the gateway's lcores poll, fmip-mn runs
-    as soon as an answer arrives instead of after a time slice (it sleeps whenever idle)."""
-    cmd = (["chrt", "-f", "1"] if rt else []) + [mn, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", lcores,
-           "--log-level", "lib.eal:error", "--vdev",
-           "net_af_packet0,iface=%s,qpairs=%d" % (ifname, n_lcores(lcores)), "--"] + args
+def run_mn(mn, ifname, prefix, args, lcores="0", timeout=600, rt=False, vdev=None):
+    """fmip-mn on an af_packet port over ifname (the caller is in the namespace), or on vdev.
+    rt: under SCHED_FIFO (chrt), so that on a machine whose CPUs the gateway's lcores poll,
+    fmip-mn runs as soon as an answer arrives instead of after a time slice (it sleeps
+    whenever idle)."""
+    vdev = vdev or "net_af_packet0,iface=%s,qpairs=%d" % (ifname, n_lcores(lcores))
+    cmd = (["chrt", "-f", "1"] if rt else []) + [
+        mn, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix, "-l", lcores,
+        "--log-level", "lib.eal:error", "--vdev", vdev, "--"] + args
     try:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     finally:
@@ -146,7 +171,55 @@ def expected(rep):
     if TUNNEL_PENDING:  # data and reverse-tunnelled data are not the gateway's yet
         e["pass_tx"] = rx["data_plain"] + rx["reverse_returned"]
         e["pass_tx+drop_pass"] = tx["data"] + tx["reverse"]
+        return e
+    e.update(expected_handover(tx, rx))
     return e
+
+
+def expected_handover(tx, rx):
+    """The handover's share (HANDOVER_CONF, docs/operations.md 6.1): every FBack the gateway
+    sent reached fmip-mn (verified, a copy, or refused); each valid FBU from either link
+    installed or replaced a binding, each return tore one down and released its key (A13);
+    data tunnelled, reverse-tunnelled data decapsulated and passed back with what was not
+    tunnelled.  The binding_* counters are /fmipgw/bindings' (settle)."""
+    return {
+        "fback_sent_0+fback_sent_1+fback_sent_128+fback_sent_129+fback_sent_130":
+            rx["fback_ok"] + rx["fback_copy"] + rx["fback_bad"],
+        "fback_failed": 0,
+        "binding_added+binding_replaced": tx["fbu_par"] + tx["fbu_nar"],
+        "binding_torn_down": tx["fbu_return"],
+        "fbu_teardown": tx["fbu_return"],
+        "keys_released": tx["fbu_return"],
+        "tun_encap": rx["data_tunnel_ok"] + rx["data_tunnel_bad"],
+        "tun_decap": rx["reverse_ok"] + rx["reverse_bad"],
+        "pass_tx": (rx["data_plain"] + rx["reverse_ok"] + rx["reverse_bad"] +
+                    rx["reverse_returned"]),
+        "drop_tun_unmatched": 0,
+        "hi_sent": 0,
+    }
+
+
+def handovers_checked(check, what, rep, handovers, returns):
+    """fmip-mn's side of the handovers: every FBU's FBack verified (in time), one through the
+    tunnel per handover, the old link's copy per handover from the PAR's link; every data
+    packet arrived through the tunnel at the NCoA and every reverse one at the correspondent."""
+    tx, rx, out = rep["tx"], rep["rx"], rep["outcomes"]
+    valid = tx["fbu_par"] + tx["fbu_nar"]
+    check(valid == handovers and tx["fbu_return"] == returns,
+          "%s: %d handovers, %d returns" % (what, handovers, returns))
+    check(rx["fback_ok"] == valid + returns and rx["fback_bad"] == 0 and
+          out["fback_timeout"] == 0 and rep["latency_us"]["fback"]["n"] == valid + returns,
+          "%s: %d FBacks verified with the nodes' keys (BADF), none refused or late" % (
+              what, valid + returns))
+    check(rx["fback_tunnelled"] == valid and rx["fback_copy"] == tx["fbu_par"],
+          "%s: %d FBacks through the tunnel to the NCoA, %d old-link copies" % (
+              what, valid, tx["fbu_par"]))
+    check(rx["data_tunnel_ok"] == tx["data"] and rx["data_tunnel_bad"] == rx["data_plain"] == 0,
+          "%s: %d data packets to the PCoAs arrived tunnelled at the NCoAs, intact" % (
+              what, tx["data"]))
+    check(rx["reverse_ok"] == tx["reverse"] and rx["reverse_bad"] == rx["reverse_returned"] == 0,
+          "%s: %d reverse-tunnelled packets decapsulated to the correspondent" % (
+              what, tx["reverse"]))
 
 
 def delta(before, after, key):
@@ -161,16 +234,21 @@ def compare(before, after, exp):
 
 
 def settle(tel, timeout=3.0):
-    """Telemetry once rx_packets stopped moving (every frame sent was processed)."""
+    """Telemetry once rx_packets stopped moving (every frame sent was processed): /fmipgw/stats
+    with /fmipgw/bindings' counters as binding_<name>."""
     end, last = time.time() + timeout, None
     while time.time() < end:
         s = tel.stats()
         if last is not None and s["rx_packets"] == last["rx_packets"] and \
                 s["rtsolpr_rx"] == s["ctrl_rtsolpr"]:
-            return s
+            break
         last = s
         time.sleep(0.2)
-    return tel.stats()
+    else:
+        s = tel.stats()
+    b = tel.cmd("/fmipgw/bindings")["/fmipgw/bindings"]
+    s.update({"binding_" + k: v for k, v in b.items()})
+    return s
 
 
 def load(path):

@@ -5,15 +5,20 @@ moved into a network namespace, fmip-mn inside it on af_packet over that TAP.  E
 report is turned into the gateway counter deltas it implies (mnlive.expected) and compared
 with /fmipgw/stats exactly.
 
- 1. provisioning (CPS/CPA for the router's path, AT 0 and 1), handovers from both links, the
-    return to the PAR, every attack (forged, replayed, unknown-PCoA FBUs; RtSolPr with broken
-    signatures, copies, a flood; 12 malformed kinds per node), data and reverse-tunnelled data;
-    the keys exported by fmip-mn make FBUs (built in Python by fmippeer) the gateway accepts;
-    the keys' hex is nowhere in fmip-mn's output.
+ 1. provisioning (CPS/CPA for the router's path, AT 0 and 1), handovers from both links with
+    each FBack awaited and verified with the node's key (through the tunnel to the NCoA, and
+    the old link's copy), the return to the PAR, every attack (forged, replayed, unknown-PCoA
+    FBUs; RtSolPr with broken signatures, copies, a flood; 12 malformed kinds per node), data
+    to the PCoAs arriving tunnelled at the NCoAs and reverse-tunnelled data decapsulated;
+    bindings, tunnelled packets and FBacks as the gateway counted them; the returns released
+    the keys (A13): FBUs made by fmippeer with the exported keys have no key any more; the
+    keys' hex is nowhere in fmip-mn's output.
  2. re-provisioning: HK-LIFETIME 4 s (SIGHUP), a 9 s run with a path cache per node: refreshes
     answered with the existing key, new keys after expiry, each as the gateway counted.
  3. a trust anchor the router's path does not lead to: every provisioning fails, fmip-mn exits
     3 with --fail-on-error, and the gateway made keys it never saw used.
+ 4. handovers without the return: the bindings stay, and the keys fmip-mn exports make FBUs
+    (built in Python by fmippeer) the gateway accepts.
 usage: test_live.py FMIPGW FMIP_MN FMIPCTL MAKE_CREDENTIALS_SH VECTORS_DIR
 """
 import os
@@ -33,8 +38,7 @@ check = L.Checks()
 
 
 def gw_config(cred, hk_lifetime):
-    return CONFIG.format(d=cred, hk_lifetime=hk_lifetime, rate=0, burst=64).replace(
-        "pass_through = drop", "pass_through = same")
+    return L.gw_conf(CONFIG, cred, hk_lifetime)
 
 
 def mn_run(ctx, name, args, lcores="0"):
@@ -64,7 +68,8 @@ def run1(ctx):
         "--set", "attack.unknown_fbu=1", "--set", "attack.badsig_rtsolpr=1",
         "--set", "attack.replayed_rtsolpr=1", "--set", "attack.malformed=12",
         "--set", "attack.flood_rtsolpr=20", "--set", "attack.flood_rate=200",
-        "--set", "data.per_handover=2", "--set", "data.reverse_per_handover=1"])
+        "--set", "data.per_handover=2", "--set", "data.reverse_per_handover=1",
+        "--set", "handover.fback_timeout_ms=2000"])
     check(r.returncode == 0 and rep is not None, "run 1: fmip-mn exit 0 and a JSON report")
     if rep is None:
         return
@@ -76,22 +81,33 @@ def run1(ctx):
     check(tx["malformed"] == 96 and len(tx["malformed_by_error"]) == 12,
           "run 1: 96 malformed frames, 12 kinds")
     check(rep["latency_us"]["provisioning"]["n"] == 8, "run 1: 8 provisioning latency samples")
+    L.handovers_checked(check, "run 1", rep, 24, 8)
     counters_match("run 1", rep, b, a)
-    # the exported keys: FBUs built by the independent peer with them are accepted
+    check(a["binding_count"] == 0 and a["binding_added"] - b["binding_added"] == 8,
+          "run 1: 8 bindings made, all torn down by the returns")
+    # the exported keys: the returns released them at the gateway (A13)
     exp = C.read_keys(keys)
     check(len(exp) == 8, "run 1: 8 keys exported (mode 0600, format 1)")
-    link = ctx["link"]
-    before = ctx["gw"].stats()
-    for i, (cga, (at, key, _, _)) in enumerate(sorted(exp.items())[:3]):
-        f, _, _ = P.fbu(cga, A("2003::2:0:0:%x" % (i + 1)), PAR, key, at, 1000, True)
-        link.send(f)
-    time.sleep(0.5)
-    now = ctx["gw"].stats()
-    check(now["fbu_accepted"] - before["fbu_accepted"] == 3,
-          "run 1: FBUs made by fmippeer with 3 exported keys accepted by the gateway")
+    check(fbus_with(ctx, exp, 3) == ("drop_fbu_no_key", 3),
+          "run 1: FBUs made by fmippeer with 3 exported keys: no key at the gateway (A13)")
     text = (r.stdout + r.stderr).lower()
     check(not [k for k in exp.values() if k[1].hex() in text or k[1].hex()[:24] in text],
           "run 1: no handover key (hex) in fmip-mn's output")
+
+
+def fbus_with(ctx, exp, n):
+    """FBUs built by fmippeer with n exported keys; the FBU counter that moved, and by how
+    much (one counter expected)."""
+    before = ctx["gw"].stats()
+    for i, (cga, (at, key, _, _)) in enumerate(sorted(exp.items())[:n]):
+        f, _, _ = P.fbu(cga, A("2003::2:0:0:%x" % (i + 1)), PAR, key, at, 1000, True)
+        ctx["link"].send(f)
+    time.sleep(0.5)
+    now = ctx["gw"].stats()
+    moved = [(k, now[k] - before[k]) for k in ("fbu_accepted", "drop_fbu_no_key",
+                                               "drop_fbu_bad_mac", "drop_fbu_stale_seq")
+             if now[k] != before[k]]
+    return moved[0] if len(moved) == 1 else tuple(moved)
 
 
 def run2(ctx):
@@ -137,6 +153,22 @@ def run3(ctx, vectors):
     counters_match("run 3", rep, b, a)
 
 
+def run4(ctx):
+    keys = os.path.join(ctx["tmp"], "live4.keys")
+    r, rep, b, a = mn_run(ctx, "run4", [
+        "-n", "3", "-k", keys, "--set", "handover.count=1", "--set", "handover.return=false",
+        "--set", "handover.fback_timeout_ms=2000", "--set", "data.per_handover=1"])
+    check(r.returncode == 0 and rep is not None, "run 4: fmip-mn exit 0 and a JSON report")
+    if rep is None:
+        return
+    L.handovers_checked(check, "run 4", rep, 3, 0)
+    counters_match("run 4", rep, b, a)
+    check(a["binding_count"] - b["binding_count"] == 3, "run 4: 3 bindings stay")
+    exp = C.read_keys(keys)
+    check(len(exp) == 3 and fbus_with(ctx, exp, 3) == ("fbu_accepted", 3),
+          "run 4: FBUs made by fmippeer with the 3 exported keys accepted by the gateway")
+
+
 def main():
     gw_bin, mn, fmipctl, mkcred, vectors = sys.argv[1:6]
     with L.gateway_in_netns(gw_bin, fmipctl, mkcred, "live",
@@ -145,6 +177,7 @@ def main():
         run1(ctx)
         run2(ctx)
         run3(ctx, vectors)
+        run4(ctx)
         rc = ctx["gw"].stop()
         check(rc == 0, "the gateway stopped with exit status 0 (got %s)" % rc)
         out = ctx["gw"].out

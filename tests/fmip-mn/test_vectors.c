@@ -135,9 +135,23 @@ static void test_published_fback(void **state)
 	rx_ip6(x, ref_fbu_at0_fback_ipv6, ref_fbu_at0_fback_ipv6_len);
 	assert_int_equal(x->sh.st.rx[MN_RX_fback_ok], 1);
 	assert_int_equal(x->sh.st.fback.n, 1);
-	rx_ip6(x, ref_fbu_at0_fback_ipv6, ref_fbu_at0_fback_ipv6_len); /* nothing awaits it */
+	/* the same FBack again (RFC 5568 6.2.3: the old link's copy): a copy, not refused */
+	rx_ip6(x, ref_fbu_at0_fback_ipv6, ref_fbu_at0_fback_ipv6_len);
+	assert_int_equal(x->sh.st.rx[MN_RX_fback_copy], 1);
+	assert_int_equal(x->sh.st.rx[MN_RX_fback_ok], 1);
+	assert_int_equal(x->sh.st.rx[MN_RX_fback_bad], 1);
+	assert_int_equal(x->sh.st.fback.n, 1);
+}
+
+static void test_fback_nothing_awaits(void **state)
+{
+	struct fix *x = *state;
+
+	provision_and_run(x, 0); /* a key, but no FBU sent */
+	rx_ip6(x, ref_fbu_at0_fback_ipv6, ref_fbu_at0_fback_ipv6_len);
+	assert_int_equal(x->sh.st.rx[MN_RX_fback_ok], 0);
+	assert_int_equal(x->sh.st.rx[MN_RX_fback_copy], 0);
 	assert_int_equal(x->sh.st.fback_reason[MN_FB_unexpected], 1);
-	assert_int_equal(x->sh.st.rx[MN_RX_fback_bad], 2);
 }
 
 static void test_fback_for_another_sequence(void **state)
@@ -229,6 +243,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fbus_are_the_published_ones, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_published_fback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fback_for_another_sequence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fback_nothing_awaits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tunnelled_fback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_through_the_tunnel, setup, teardown),
 	};
