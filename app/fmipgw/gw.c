@@ -20,6 +20,7 @@
 #include "fwd.h"
 #include "gw.h"
 #include "lcore.h"
+#include "snapshot.h"
 #include "telemetry.h"
 
 struct gw_logtypes gw_log; /* registered by main.c (or a benchmark) */
@@ -343,7 +344,8 @@ int gw_setup(struct gw *gw, char *err, size_t errlen)
 	for (unsigned i = 0; i < gw->n_workers; i++)
 		if (dp_worker_create(gw, i, l.workers[i], &gw->workers[i], err, errlen) < 0)
 			return -1;
-	if (cp_create(gw, l.ctrl, err, errlen) < 0 || fwd_create(gw, err, errlen) < 0)
+	if (cp_create(gw, l.ctrl, err, errlen) < 0 || fwd_create(gw, err, errlen) < 0 ||
+	    cp_snapshot_start(gw, err, errlen) < 0) /* keys before any lcore runs */
 		return -1;
 	if (gw->n_slow != 0 && decision_ring(gw, err, errlen) < 0)
 		return -1;
@@ -356,6 +358,7 @@ int gw_setup(struct gw *gw, char *err, size_t errlen)
 void gw_teardown(struct gw *gw)
 {
 	telemetry_stop(); /* no telemetry thread reads what is freed below */
+	cp_snapshot_free(gw);
 	cp_drain_after_stop(gw);
 	for (unsigned i = 0; i < gw->n_ports; i++)
 		fmip_port_close(&gw->ports[i].p);

@@ -66,6 +66,7 @@ struct gw_worker;
 struct gw_ctrl;
 struct cp_slow;
 struct gw_fwd;
+struct cp_snap;
 
 struct gw {
 	struct gw_config cfg;
@@ -91,6 +92,7 @@ struct gw {
 	uint32_t cfg_gen;		/* bumped by each reload: lcores apply their copies */
 	struct rte_ring *ctrl_tx_relay; /* control -> worker 0 TX, for ctrl_via_worker ports */
 	struct gw_fwd *fwd;		/* routes, neighbours, exception ports (fwd.h) */
+	struct cp_snap *snap;		/* [snapshot], [bench] key_import (cp/snapshot.h) */
 	uint64_t start_tsc;
 	double duration; /* seconds; 0: run until a signal */
 };

@@ -25,6 +25,7 @@
 #include "cp.h"
 #include "dp.h"
 #include "gw.h"
+#include "snapshot.h"
 #include "telemetry.h"
 
 /* the signal handlers can reach nothing else: the one file-scope state of the gateway */
@@ -283,6 +284,7 @@ static int check_only(struct gw_config *cfg, const char *file)
 	struct send_creds cr;
 	struct send_trust *tr = NULL;
 	char err[1024], warn[512];
+	unsigned imported = 0;
 
 	memset(&cr, 0, sizeof(cr));
 	if (cp_creds_check(cfg, &cr, &tr, err, sizeof(err)) < 0) {
@@ -291,6 +293,16 @@ static int check_only(struct gw_config *cfg, const char *file)
 	}
 	send_trust_free(tr);
 	send_creds_free(&cr);
+	if (cp_snapshot_check(cfg, &imported, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fmipgw: %s\n", err);
+		return 1;
+	}
+	if (cfg->key_import[0] != '\0')
+		fprintf(stderr,
+			"fmipgw: WARNING: BENCHMARK AID: %s:%u: [bench] key_import installs %u "
+			"handover keys from %s at start; never in production\n",
+			cfg->file, config_key_line(cfg, "bench", "key_import"), imported,
+			cfg->key_import);
 	config_warnings(cfg, warn, sizeof(warn));
 	if (warn[0] != '\0')
 		fprintf(stderr, "fmipgw: WARNING: %s", warn);
@@ -440,6 +452,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rc = run(&gw);
+	cp_snapshot_stop(&gw); /* every lcore returned: the keys as they are at stop */
 	if (o.stats_json != NULL && write_stats_json(&gw, o.stats_json) < 0)
 		rc = 1;
 	gw_counters_sum(&gw, &s);

@@ -156,6 +156,52 @@ void keytab_get_stats(const struct keytab *kt, struct keytab_stats *st);
 uint32_t keytab_capacity(const struct keytab *kt);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Persistence (writer; issue 13 item 7: the sealed snapshot, issue 12: the key import)        */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * A key as it is saved and restored: the record's persistent fields.  Times are in the
+ * caller's clock, like keytab_add()'s.  Holds the key: cleanse it after use.
+ */
+struct keytab_entry {
+	uint8_t cga[16];
+	uint8_t pk_sha1[20];
+	uint8_t at;
+	uint8_t key_len;
+	uint8_t key[KEYTAB_KEY_MAX];
+	uint64_t issued;
+	uint64_t hk_expires;
+	uint64_t expires;
+	uint32_t last_seq; /* as in the record: bit 16 valid, low 16 bits the sequence (A14) */
+};
+
+/* The persistent fields of r (expires and last_seq loaded atomically). */
+void keytab_entry_get(const struct keytab_rec *r, struct keytab_entry *e);
+
+/*
+ * Install e as it was: its times and its last accepted sequence (A14), for a CGA that is not
+ * in the table.  The record is complete before it is published, so a reader never sees it
+ * without its sequence.  0; -EEXIST: the CGA has a key (nothing changes); -ENOSPC: the table
+ * is full (stats.full); -EINVAL: bad AT or key length, or expires/hk_expires before issued
+ * (stats.errors); -ENOMEM.  Counted in stats.added like keytab_add().
+ */
+int keytab_insert(struct keytab *kt, const struct keytab_entry *e);
+
+/*
+ * Writer-side walk by key slot, for work spread over several calls.  A key keeps its slot
+ * from its add to its delete (a replace keeps it too), while rte_hash_iterate()'s bucket
+ * positions move under cuckoo displacement and the extendable buckets' compaction.  So a walk
+ * of slots 0 .. keytab_slots() - 1 in any number of steps, with adds, replaces and deletes in
+ * between, sees every key that was in the table when it started and still is when it ends,
+ * each once, with its record as of the moment its slot was looked at; a key deleted and added
+ * again during the walk may be seen twice (old and new record), one added during it maybe not
+ * at all.  keytab_slot(): 1 and *rec when slot holds a live key, else 0.  One slot costs two
+ * hash lookups.
+ */
+uint32_t keytab_slots(const struct keytab *kt);
+int keytab_slot(const struct keytab *kt, uint32_t slot, const struct keytab_rec **rec);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Readers (worker lcores registered on the QSBR variable)                                     */
 /* ------------------------------------------------------------------------------------------ */
 

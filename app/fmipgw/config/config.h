@@ -40,6 +40,10 @@
  * a warning below 12 (RFC 5269's HMAC-SHA1 length). */
 #define GW_TAG_MIN  8
 #define GW_TAG_WARN 12
+/* One key in a [snapshot] file (cp/snap_fmt.c asserts it): sizing of the secret heap, which
+ * holds a snapshot twice while it is written or loaded (plaintext and ciphertext). */
+#define GW_SNAP_ENTRY_LEN     86
+#define GW_SNAP_HEAP_SPARE_MB 16 /* what OpenSSL needs besides (keys, replay cache, RSA) */
 
 /* [ports] pass_through: what happens to traffic that is not the gateway's */
 enum gw_pass_through { GW_PASS_DROP = 0, GW_PASS_SAME, GW_PASS_OTHER };
@@ -145,6 +149,13 @@ struct gw_config {
 	/* [security] */
 	bool allow_core_dumps;
 	uint32_t secret_heap_mb;
+	/* [snapshot] (cp/snapshot.h) */
+	char snap_file[GW_PATH_MAX];
+	char snap_kek_file[GW_PATH_MAX];
+	uint32_t snap_interval_s; /* 0: only at a clean stop */
+	uint32_t snap_batch;	  /* key slots the control lcore walks per turn */
+	/* [bench] */
+	char key_import[GW_PATH_MAX]; /* the key-import file (config/keyimp.h); empty: none */
 	/* [routes], [neighbours], [icmp6], [exception] (fwd_cfg.h) */
 	struct gw_fwd_cfg fwd;
 

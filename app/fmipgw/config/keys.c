@@ -274,6 +274,30 @@ const struct key config_keys[] = {
 	  "copies, the replay cache, every RSA operation's temporaries), MiB; never in a core "
 	  "dump, locked when the memlock limit allows",
 	  U(secret_heap_mb, 4, 4096) },
+	/* [snapshot]: the key table survives a restart (cp/snapshot.h, issue 13 item 7) */
+	{ "snapshot", "file", T_STR, "", false,
+	  "sealed snapshot of the key table (AES-256-GCM under kek_file, written atomically "
+	  "every interval_s and at a clean stop, loaded at start; a tampered or foreign file is "
+	  "refused, kept aside as FILE.rejected.<time>, and the gateway starts empty); empty: "
+	  "keys live in memory only",
+	  C(snap_file), 0, 0, NULL },
+	{ "snapshot", "kek_file", T_STR, "", false,
+	  "key-encryption key of the snapshot: 32 raw octets, mode 0600 or stricter: (umask 077; "
+	  "openssl rand -out FILE 32)",
+	  C(snap_kek_file), 0, 0, NULL },
+	{ "snapshot", "interval_s", T_UINT, "30", true,
+	  "seconds between two snapshots (a crash loses the keys handed out since the last "
+	  "one); 0: only at a clean stop (SIGTERM, SIGINT, --duration)",
+	  U(snap_interval_s, 0, 86400) },
+	{ "snapshot", "batch", T_UINT, "4096", false,
+	  "key slots the control lcore copies per loop turn while it takes a snapshot (bounded "
+	  "work; sealing and writing run on a thread of their own)",
+	  U(snap_batch, 64, 1u << 20) },
+	/* [bench]: benchmarking aids, never in production */
+	{ "bench", "key_import", T_STR, "", false,
+	  "BENCHMARKING AID: handover keys to install at start from a key-export file of fmip-mn "
+	  "(mode 0600; docs/operations.md \"Key import\"), logged as a WARNING; empty: none",
+	  C(key_import), 0, 0, NULL },
 	/* [routes], [neighbours], [icmp6], [exception]: the router fast path (fwd_cfg.c reads
 	 * the labelled entries route.<label> and static.<label>) */
 	{ "routes", "max_routes", T_UINT, "1024", false,

@@ -5,6 +5,7 @@
  * error is `file:line: what is wrong`.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +187,33 @@ static int handover_validate(struct gw_config *cfg, struct fail *f)
 	return 0;
 }
 
+/* [snapshot]: file and kek_file go together; the secret heap holds a snapshot twice (its
+ * plaintext and its ciphertext) while it is written or loaded.  The files themselves are
+ * checked at start and by --check (cp_snapshot_check), not on reload. */
+static int snapshot_validate(const struct gw_config *cfg, struct fail *f)
+{
+	uint64_t need = ((uint64_t)2 * cfg->capacity * GW_SNAP_ENTRY_LEN + (1u << 20) - 1) >> 20;
+
+	if (cfg->snap_file[0] != '\0' && cfg->snap_kek_file[0] == '\0')
+		return failed(f, config_find_line(cfg->file, "snapshot", "file"),
+			      "[snapshot] file needs kek_file, the key-encryption key: (umask 077; "
+			      "openssl rand -out /etc/fmipgw/seal.kek 32)");
+	if (cfg->snap_file[0] == '\0' && cfg->snap_kek_file[0] != '\0')
+		return failed(f, config_find_line(cfg->file, "snapshot", "kek_file"),
+			      "[snapshot] kek_file is set but file is empty: set file (where the "
+			      "snapshot is written) or remove kek_file");
+	unsigned line = config_find_line(cfg->file, "security", "secret_heap_mb");
+
+	need += GW_SNAP_HEAP_SPARE_MB;
+	if (cfg->snap_file[0] != '\0' && cfg->secret_heap_mb < need)
+		return failed(f, line ? line : config_find_line(cfg->file, "snapshot", "file"),
+			      "[security] secret_heap_mb = %u cannot hold a snapshot of %u keys "
+			      "([keys] capacity) twice besides OpenSSL's own use: raise it to at "
+			      "least %" PRIu64,
+			      cfg->secret_heap_mb, cfg->capacity, need);
+	return 0;
+}
+
 /* Rules across keys, in the order an operator would fix them. */
 static int validate(struct gw_config *cfg, struct fail *f)
 {
@@ -223,7 +251,7 @@ static int validate(struct gw_config *cfg, struct fail *f)
 	if ((cfg->rx_desc & (cfg->rx_desc - 1)) != 0 || (cfg->tx_desc & (cfg->tx_desc - 1)) != 0)
 		return failed(f, LINE("ports", "rx_desc"),
 			      "rx_desc and tx_desc must be powers of two");
-	if (handover_validate(cfg, f) < 0)
+	if (handover_validate(cfg, f) < 0 || snapshot_validate(cfg, f) < 0)
 		return -1;
 	for (int a = 0; a < MAC_AT_MAX; a++)
 		if (cfg->mac.at[a].alg != MAC_ALG_NONE)

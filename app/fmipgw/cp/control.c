@@ -17,6 +17,7 @@
 #include "dp.h"
 #include "fwd.h"
 #include "handover.h"
+#include "snapshot.h"
 
 /* Per-AT live counts for /fmipgw/keys: the writer iterates its own table. */
 static void count_keys(struct gw_ctrl *c)
@@ -100,6 +101,7 @@ int cp_main(void *arg)
 			sweep(c, now);
 		fwd_tick(c, now); /* neighbour timers, old FIBs, telemetry snapshot */
 		cp_handover_tick(c, now);
+		cp_snapshot_tick(c, now); /* [snapshot]: a batch of the walk when one is due */
 		switch (dp_idle_next(&idle, busy, &us)) {
 		case DP_IDLE_PAUSE:
 			rte_pause();

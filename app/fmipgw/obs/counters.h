@@ -175,6 +175,16 @@
 	  "time spent in lib/hk serving RtSolPr (all lcores doing it)")                           \
 	X(cps_cycles, "TSC ticks", "control lcore time spent in lib/send answering CPS")          \
 	X(reloads, "events", "configuration reloads applied (SIGHUP)")                            \
+	/* the key table across restarts ([snapshot], [bench] key_import; cp/snapshot.h) */       \
+	X(snapshot_writes, "events", "sealed snapshots of the key table written")                 \
+	X(snapshot_write_failures, "events", "snapshot writes that failed (the previous stays)")  \
+	X(snapshot_keys_loaded, "keys", "keys restored from the snapshot at start")               \
+	X(snapshot_keys_expired, "keys", "snapshot keys skipped at start: no lifetime left")      \
+	X(snapshot_keys_refused, "keys",                                                          \
+	  "snapshot keys refused at start (AT map, key length, already imported, table full)")   \
+	X(snapshot_files_refused, "events",                                                       \
+	  "snapshots refused at start (tampered, foreign, other KEK, malformed): started empty")  \
+	X(keys_imported, "keys", "keys installed at start by the [bench] key_import aid")         \
 	X(reload_errors, "events", "configuration reloads refused (the old values stay)")
 
 struct gw_counters {

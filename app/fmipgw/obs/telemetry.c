@@ -23,6 +23,7 @@
 #include "fbu.h"
 #include "fwd.h"
 #include "fwd_tel.h"
+#include "snapshot.h"
 #include "telemetry.h"
 
 static struct gw *tel_gw;
@@ -461,7 +462,15 @@ static int cmd_neighbours(const char *cmd, const char *params, struct rte_tel_da
 		tel_leave();                                                                 \
 		return rc_;                                                                  \
 	}
+static int cmd_snapshot(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return cp_snapshot_tel(tel_gw, d);
+}
+
 TEL_GUARDED(cmd_stats)
+TEL_GUARDED(cmd_snapshot)
 TEL_GUARDED(cmd_lcore)
 TEL_GUARDED(cmd_keys)
 TEL_GUARDED(cmd_key)
@@ -501,6 +510,8 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 		  "binding table summary (count, capacity, writer statistics). No parameters" },
 		{ "/fmipgw/binding", cmd_binding_guarded,
 		  "one binding, no key material. Parameter: the PCoA" },
+		{ "/fmipgw/snapshot", cmd_snapshot_guarded,
+		  "the key table's sealed snapshot and key import. No parameters" },
 	};
 
 	tel_gw = gw;

@@ -12,6 +12,8 @@
  *   /fmipgw/neighbours    the neighbour table's statistics and entries (fwd_tel.h)
  *   /fmipgw/bindings      bindings: count, capacity, the table's writer statistics
  *   /fmipgw/binding,<pcoa> one binding (NCoA, state, lifetime left, packets, bytes; no key)
+ *   /fmipgw/snapshot      the sealed snapshot (writes, last write, the load at start) and the
+ *                         key import (cp/snapshot.h); no key material
  */
 #ifndef FMIPGW_TELEMETRY_H
 #define FMIPGW_TELEMETRY_H
