@@ -6,12 +6,17 @@
 mix      FBUs of 10 nodes (both links, AT 0 and 1, returns), forged, replayed, unknown-PCoA
          FBUs, the 12 malformed kinds, data and reverse-tunnelled data.  The FBUs were made with
          keys of the in-process router: without the gateway's key-import aid every FBU is
-         dropped for want of a key; with it (detected by `fmipgw --check` accepting
-         [bench] key_import), valid ones are accepted, forged ones are bad MACs, copies are
-         stale and unknown PCoAs have no key.  Malformed counts are exact either way.
+         dropped for want of a key; with it ([bench] key_import = the pcap's key-export file;
+         `fmipgw --check` accepts it), the 10 keys are installed at start, valid FBUs are
+         accepted and pass lib/hk's checks, forged ones are bad MACs, copies are stale and
+         unknown PCoAs have no key.  No [ap.*] section: each accepted FBU is answered with
+         FBack 128 (no NAR for the NCoA) and makes no binding, so data to the PCoAs is
+         passed-through traffic (dropped) and reverse-tunnelled data matches no binding.
+         Malformed counts are exact either way.
 rtsolpr  a RtSolPr set (offline.provisioning = both): replayed within TIMESTAMP_DELTA the
-         gateway serves each valid one (a new key each, or the imported one), refuses the
-         broken signatures, the copies and the flood, and answers as A19 says.
+         gateway serves each valid one with the imported key (existing) or, without the
+         import, a new key each; refuses the broken signatures, the copies and the flood, and
+         answers as A19 says.
 usage: test_replay.py FMIPGW FMIP_MN FMIPCTL MAKE_CREDENTIALS_SH
 """
 import json
@@ -70,30 +75,39 @@ def mix(args, tmp, cred):
                   "--set", "attack.unknown_fbu=1", "--set", "attack.malformed=12",
                   "--set", "data.per_handover=1", "--set", "data.reverse_per_handover=1"])
     tx = C.report(js)["tx"]
+    imp = gw_conf(tmp, cred, pcap + ".keys")
+    check(import_supported(gw, imp), "mix: fmipgw --check accepts [bench] key_import")
+    for keyed in (False, True):
+        s, _ = replay(gw, imp if keyed else gw_conf(tmp, cred), pcap, tmp,
+                      "mix-import" if keyed else "mix")
+        if s:
+            mix_counts(s, tx, keyed)
+
+
+def mix_counts(s, tx, keyed):
+    """The gateway's counts of one replay of the mix, with or without the imported keys."""
+    name = "mix (keys imported)" if keyed else "mix (no keys)"
     valid = tx["fbu_par"] + tx["fbu_nar"] + tx["fbu_return"]
     fbus = valid + tx["fbu_forged"] + tx["fbu_replayed"] + tx["fbu_unknown"]
-    imp = gw_conf(tmp, cred, pcap + ".keys")
-    have_import = import_supported(gw, imp)
-    print("key import %s" % ("supported: keyed expectations" if have_import else
-                             "not in this gateway: the counts that need no key"))
-    s, _ = replay(gw, imp if have_import else gw_conf(tmp, cred), pcap, tmp, "mix")
-    if not s:
-        return
-    check(s["rx_packets"] == tx["frames"], "mix: the gateway read the %d frames" % tx["frames"])
-    check(s["fbu_rx"] == fbus, "mix: %d FBUs to the PAR" % fbus)
-    if have_import:
-        want = {"fbu_accepted": valid, "drop_fbu_bad_mac": tx["fbu_forged"],
-                "drop_fbu_stale_seq": tx["fbu_replayed"], "drop_fbu_no_key": tx["fbu_unknown"]}
+    check(s["rx_packets"] == tx["frames"], "%s: the gateway read the %d frames" % (
+        name, tx["frames"]))
+    check(s["fbu_rx"] == fbus, "%s: %d FBUs to the PAR" % (name, fbus))
+    if keyed:
+        want = {"keys_imported": 10, "fbu_accepted": valid, "fbu_check_ok": valid,
+                "drop_fbu_bad_mac": tx["fbu_forged"], "drop_fbu_stale_seq": tx["fbu_replayed"],
+                "drop_fbu_no_key": tx["fbu_unknown"], "drop_fbu_expired": 0}
     else:
-        want = {"fbu_accepted": 0, "drop_fbu_no_key": fbus}
-    got = {k: s[k] for k in want}
-    check(got == want, "mix: FBU verdicts %s (got %s)" % (want, got))
+        want = {"keys_imported": 0, "fbu_accepted": 0, "drop_fbu_no_key": fbus}
+    got = {k: s.get(k) for k in want}
+    check(got == want, "%s: FBU verdicts %s (got %s)" % (name, want, got))
     mal = {"malformed_" + k: v for k, v in tx["malformed_by_error"].items()}
     got = {k: s[k] for k in mal}
     check(got == mal and s["drop_malformed"] == tx["malformed"] == 120,
-          "mix: 120 malformed frames, each counted by its lib/wire error")
-    check(s["drop_pass"] == tx["data"] + tx["reverse"] == 40,
-          "mix: 40 data frames not for the gateway (pass_through = drop)")
+          "%s: 120 malformed frames, each counted by its lib/wire error" % name)
+    check(s["drop_pass"] == tx["data"] == 20 and s["drop_tun_unmatched"] == tx["reverse"] == 20,
+          "%s: 20 data frames dropped (pass_through = drop), 20 reverse-tunnelled ones match "
+          "no binding (drop_pass %d, drop_tun_unmatched %d)" % (
+              name, s["drop_pass"], s["drop_tun_unmatched"]))
 
 
 def rtsolpr(args, tmp, cred):
@@ -104,18 +118,15 @@ def rtsolpr(args, tmp, cred):
                   "--set", "attack.badsig_rtsolpr=1", "--set", "attack.replayed_rtsolpr=1",
                   "--set", "attack.flood_rtsolpr=5"])
     tx = C.report(js)["tx"]
-    imp = gw_conf(tmp, cred, pcap + ".keys")
-    have_import = import_supported(gw, imp)
-    s, out = replay(gw, imp if have_import else gw_conf(tmp, cred), pcap, tmp, "rtsolpr")
+    s, out = replay(gw, gw_conf(tmp, cred, pcap + ".keys"), pcap, tmp, "rtsolpr")
     if not s:
         return
     refused = tx["rtsolpr_badsig"] + tx["rtsolpr_replayed"] + tx["rtsolpr_flood"]
     check(tx["rtsolpr"] == 10 and refused == 25 and s["rtsolpr_rx"] == 35,
           "rtsolpr: the gateway served the 35 RtSolPr of the set")
-    keyed = s["keys_existing"] if have_import else s["keys_provisioned"]
-    check(keyed == 10 and s["keys_provisioned"] + s["keys_existing"] == 10,
-          "rtsolpr: 10 valid RtSolPr each got a key (%s)" % ("the imported one" if have_import
-                                                            else "a new one"))
+    check(s["keys_imported"] == 10 and s["keys_existing"] == 10 and s["keys_provisioned"] == 0,
+          "rtsolpr: 10 valid RtSolPr each got the imported key (keys_existing %d, "
+          "keys_provisioned %d)" % (s["keys_existing"], s["keys_provisioned"]))
     check(s["rtsolpr_send_failed"] == refused,
           "rtsolpr: 25 refused (broken signatures, copies, flood)")
     prr = [f for f in out if len(f) > 60 and f[14 + 6] == 58 and f[14 + 40] == 154]
