@@ -186,8 +186,9 @@ def expected_handover(tx, rx):
         "keys_released": tx["fbu_return"],
         "tun_encap": rx["data_tunnel_ok"] + rx["data_tunnel_bad"],
         "tun_decap": rx["reverse_ok"] + rx["reverse_bad"],
-        "pass_tx": (rx["data_plain"] + rx["reverse_ok"] + rx["reverse_bad"] +
-                    rx["reverse_returned"]),
+        # everything the worker sent: tunnelled, decapsulated and passed-through packets
+        "pass_tx": (rx["data_tunnel_ok"] + rx["data_tunnel_bad"] + rx["data_plain"] +
+                    rx["reverse_ok"] + rx["reverse_bad"] + rx["reverse_returned"]),
         "drop_tun_unmatched": 0,
         "hi_sent": 0,
     }
