@@ -25,8 +25,9 @@ from test_gw_e2e import CONFIG  # noqa: E402
 def summary(rep, d, kt, s):
     tx, rx = rep["tx"], rep["rx"]
     rows = [("keys provisioned", rx["prrtadv_key_new"], d["keys_provisioned"]),
-            ("  live in the table (AT 0 / AT 1)", "", "%d (%d/%d)" % (
-                kt["live"], kt["per_at"].get("at0", 0), kt["per_at"].get("at1", 0))),
+            ("  released by returns (A13); live (AT0/AT1)", tx["fbu_return"],
+             "%d; %d (%d/%d)" % (d["keys_released"], kt["live"], kt["per_at"].get("at0", 0),
+                                 kt["per_at"].get("at1", 0))),
             ("CPS answered (router path, CPA)", tx["cps"], d["cps_rx"]),
             ("FBUs accepted (PAR link, NAR link, returns)",
              tx["fbu_par"] + tx["fbu_nar"] + tx["fbu_return"], d["fbu_accepted"]),
@@ -35,7 +36,7 @@ def summary(rep, d, kt, s):
              d["drop_fbu_stale_seq"]),
             ("FBUs rejected: unknown PCoA (no key)", tx["fbu_unknown"], d["drop_fbu_no_key"]),
             ("FBUs rejected: expired key", 0, d["drop_fbu_expired"]),
-            ("FBacks verified (+ old-link copies), gateway: sent",
+            ("FBacks verified + old-link copies; sent",
              "%d+%d" % (rx["fback_ok"], rx["fback_copy"]), d["fback_sent_0"]),
             ("data to PCoAs tunnelled to the NCoAs", rx["data_tunnel_ok"], d["tun_encap"]),
             ("reverse-tunnelled data decapsulated", rx["reverse_ok"], d["tun_decap"]),
