@@ -64,6 +64,12 @@ class Checks:
         return 0
 
 
+def credentials(mkcred, fmipctl, cred):
+    """Throw-away router credentials for 2003::/64 in cred (conf/make-credentials.sh)."""
+    subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl",
+                    fmipctl], check=True, stdout=subprocess.DEVNULL)
+
+
 @contextlib.contextmanager
 def gateway_in_netns(gw_bin, fmipctl, mkcred, name, conf_text):
     """Throw-away credentials (make-credentials.sh), the gateway on net_tap with
@@ -80,8 +86,7 @@ def gateway_in_netns(gw_bin, fmipctl, mkcred, name, conf_text):
     ctx["conf"] = os.path.join(ctx["tmp"], "gw.conf")
     gw = None
     try:
-        subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl",
-                        fmipctl], check=True, stdout=subprocess.DEVNULL)
+        credentials(mkcred, fmipctl, cred)
         with open(ctx["conf"], "w") as f:
             f.write(conf_text(cred))
         gw = ctx["gw"] = Gw(gw_bin, ctx["conf"], prefix, ctx["ifname"])

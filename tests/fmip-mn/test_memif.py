@@ -15,7 +15,6 @@ usage: test_memif.py FMIPGW FMIP_MN FMIPCTL MAKE_CREDENTIALS_SH
 """
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -78,8 +77,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="fmip-mn-memif-")
     cred = os.path.join(tmp, "cred")
     try:
-        subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl",
-                        fmipctl], check=True, stdout=subprocess.DEVNULL)
+        L.credentials(mkcred, fmipctl, cred)
         run(gw_bin, mn, tmp, cred)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

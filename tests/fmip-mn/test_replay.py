@@ -140,8 +140,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="fmip-mn-replay-")
     cred = os.path.join(tmp, "cred")
     try:
-        subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl",
-                        fmipctl], check=True, stdout=subprocess.DEVNULL)
+        L.credentials(mkcred, fmipctl, cred)
         mix(sys.argv[1:], tmp, cred)
         rtsolpr(sys.argv[1:], tmp, cred)
     finally:
