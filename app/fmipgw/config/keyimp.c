@@ -345,8 +345,10 @@ int keyimp_load(const char *path, const struct mac_cfg *mac, uint32_t max, keyim
 	text = OPENSSL_malloc((size_t)st.st_size + 1);
 	if (text == NULL) {
 		close(fd);
-		return fail(err, errlen, KEYIMP_E_FILE, "%s: out of memory (%lld octets)", path,
-			    (long long)st.st_size);
+		return fail(err, errlen, KEYIMP_E_FILE,
+			    "%s: out of memory for its %lld octets (the gateway reads it into its "
+			    "secret heap: raise [security] secret_heap_mb)",
+			    path, (long long)st.st_size);
 	}
 	while (got < (size_t)st.st_size) {
 		ssize_t r = read(fd, text + got, (size_t)st.st_size - got);

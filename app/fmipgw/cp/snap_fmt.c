@@ -178,35 +178,60 @@ static int64_t issued_rel(const uint8_t *p)
 	return r;
 }
 
-static int entry_cmp(const void *a, const void *b)
+/* What the sort moves: an entry's CGA (public), when it was issued and where it is — never
+ * the entry itself, whose key glibc's qsort would copy into a temporary buffer of its own
+ * (ordinary heap, freed without being cleansed). */
+struct dedup_ix {
+	uint8_t cga[16];
+	int64_t issued;
+	uint32_t i;
+};
+
+static int ix_cmp(const void *a, const void *b)
 {
-	int d = memcmp(a, b, 16);
-	int64_t x, y;
+	const struct dedup_ix *x = a, *y = b;
+	int d = memcmp(x->cga, y->cga, 16);
 
 	if (d != 0)
 		return d;
-	x = issued_rel(a);
-	y = issued_rel(b);
-	return x < y ? -1 : x > y;
+	return x->issued < y->issued ? -1 : x->issued > y->issued;
 }
 
 uint32_t snap_dedup(uint8_t *entries, uint32_t n)
 {
+	struct dedup_ix *ix;
+	uint8_t *drop;
 	uint32_t out = 0;
 
 	if (n < 2)
 		return n;
-	qsort(entries, n, SNAP_ENTRY_LEN, entry_cmp);
-	/* a CGA deleted and added again during the walk: keep the key issued last */
+	ix = malloc(sizeof(*ix) * n);
+	drop = calloc(n, 1);
+	if (ix == NULL || drop == NULL) {
+		free(ix);
+		free(drop);
+		return n; /* duplicates stay: the load keeps the first of a CGA (-EEXIST) */
+	}
 	for (uint32_t i = 0; i < n; i++) {
-		uint8_t *p = entries + (size_t)i * SNAP_ENTRY_LEN;
-
-		if (i + 1 < n && memcmp(p, p + SNAP_ENTRY_LEN, 16) == 0)
+		memcpy(ix[i].cga, entries + (size_t)i * SNAP_ENTRY_LEN, 16);
+		ix[i].issued = issued_rel(entries + (size_t)i * SNAP_ENTRY_LEN);
+		ix[i].i = i;
+	}
+	qsort(ix, n, sizeof(*ix), ix_cmp);
+	/* a CGA deleted and added again during the walk: keep the key issued last */
+	for (uint32_t i = 0; i + 1 < n; i++)
+		if (memcmp(ix[i].cga, ix[i + 1].cga, 16) == 0)
+			drop[ix[i].i] = 1;
+	for (uint32_t i = 0; i < n; i++) {
+		if (drop[i])
 			continue;
 		if (out != i)
-			memcpy(entries + (size_t)out * SNAP_ENTRY_LEN, p, SNAP_ENTRY_LEN);
+			memcpy(entries + (size_t)out * SNAP_ENTRY_LEN,
+			       entries + (size_t)i * SNAP_ENTRY_LEN, SNAP_ENTRY_LEN);
 		out++;
 	}
+	free(ix);
+	free(drop);
 	OPENSSL_cleanse(entries + (size_t)out * SNAP_ENTRY_LEN, (size_t)(n - out) * SNAP_ENTRY_LEN);
 	return out;
 }

@@ -93,6 +93,19 @@ static int grow(struct cp_snap *s, uint32_t slots)
 	return 0;
 }
 
+/*
+ * A13: the key of a forwarding its FBU set up ends with that forwarding (cp_binding_on_end
+ * deletes it).  Bindings are not persisted, so the saved key keeps no more than the binding's
+ * time: after a restart the MN may send its FBU again with it until then, never longer.
+ */
+static void key_use_end(const struct gw *gw, const struct keytab_rec *r, struct keytab_entry *e)
+{
+	const struct binding_rec *b = gw->bt != NULL ? binding_find(gw->bt, e->cga) : NULL;
+
+	if (b != NULL && b->key_ref == (uintptr_t)r && b->expires < e->expires)
+		e->expires = b->expires > e->issued ? b->expires : e->issued;
+}
+
 /* Up to max slots: 1 when the walk is complete, 0 when not yet, -1 out of memory. */
 static int walk_step(struct gw *gw, struct cp_snap *s, uint32_t max)
 {
@@ -107,6 +120,7 @@ static int walk_step(struct gw *gw, struct cp_snap *s, uint32_t max)
 		if (s->n == s->cap && grow(s, end) < 0)
 			return -1;
 		keytab_entry_get(r, &e);
+		key_use_end(gw, r, &e);
 		if (snap_put_entry(s->buf + SNAP_HDR_LEN + (size_t)s->n * SNAP_ENTRY_LEN, &e,
 				   s->ref.mono_ns) == 0)
 			s->n++;
@@ -208,6 +222,8 @@ void cp_snapshot_tick(struct gw_ctrl *c, uint64_t now)
 	}
 	if (st == SNAP_IDLE) {
 		iv = __atomic_load_n(&gw->cfg.snap_interval_s, __ATOMIC_RELAXED);
+		if (iv != 0 && s->next_tsc > now + (uint64_t)iv * gw->tsc_hz)
+			s->next_tsc = now + (uint64_t)iv * gw->tsc_hz; /* shortened by a reload */
 		if (iv == 0 || now < s->next_tsc)
 			return;
 		s->next_tsc = now + (uint64_t)iv * gw->tsc_hz;

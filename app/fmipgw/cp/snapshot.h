@@ -36,7 +36,9 @@
  * refused as foreign.  The AT map is not in the label: each key is checked against it.
  *
  * Not persisted: bindings (an MN whose tunnel went re-sends its FBU with the same key; a
- * binding lives [fbu] max_lifetime seconds at most), the SEND replay cache, the HI state.
+ * binding lives [fbu] max_lifetime seconds at most), the SEND replay cache, the HI state.  A
+ * key whose FBU set up a forwarding is saved with no more life than that binding has (A13:
+ * the key ends with the forwarding), so a restart never lengthens it.
  */
 #ifndef FMIPGW_SNAPSHOT_H
 #define FMIPGW_SNAPSHOT_H
