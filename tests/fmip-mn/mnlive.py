@@ -71,6 +71,18 @@ def credentials(mkcred, fmipctl, cred):
 
 
 @contextlib.contextmanager
+def cred_dir(mkcred, fmipctl, name):
+    """A temporary directory with throw-away credentials in its cred/: yields (tmp, cred);
+    removed afterwards."""
+    tmp = tempfile.mkdtemp(prefix="fmip-mn-%s-" % name)
+    try:
+        credentials(mkcred, fmipctl, os.path.join(tmp, "cred"))
+        yield tmp, os.path.join(tmp, "cred")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
 def gateway_in_netns(gw_bin, fmipctl, mkcred, name, conf_text):
     """Throw-away credentials (make-credentials.sh), the gateway on net_tap with
     conf_text(cred_dir) as its configuration, its TAP moved into a new network namespace

@@ -16,7 +16,6 @@ usage: test_memif.py FMIPGW FMIP_MN FMIPCTL MAKE_CREDENTIALS_SH
 import os
 import shutil
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -74,13 +73,10 @@ def run(gw_bin, mn, tmp, cred):
 
 def main():
     gw_bin, mn, fmipctl, mkcred = sys.argv[1:5]
-    tmp = tempfile.mkdtemp(prefix="fmip-mn-memif-")
-    cred = os.path.join(tmp, "cred")
     try:
-        L.credentials(mkcred, fmipctl, cred)
-        run(gw_bin, mn, tmp, cred)
+        with L.cred_dir(mkcred, fmipctl, "memif") as (tmp, cred):
+            run(gw_bin, mn, tmp, cred)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree("/var/run/dpdk/fmipgw_memif_%d" % os.getpid(), ignore_errors=True)
     return check.done()
 

@@ -24,7 +24,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -137,14 +136,11 @@ def rtsolpr(args, tmp, cred):
 
 def main():
     gw, mn, fmipctl, mkcred = sys.argv[1:5]
-    tmp = tempfile.mkdtemp(prefix="fmip-mn-replay-")
-    cred = os.path.join(tmp, "cred")
     try:
-        L.credentials(mkcred, fmipctl, cred)
-        mix(sys.argv[1:], tmp, cred)
-        rtsolpr(sys.argv[1:], tmp, cred)
+        with L.cred_dir(mkcred, fmipctl, "replay") as (tmp, cred):
+            mix(sys.argv[1:], tmp, cred)
+            rtsolpr(sys.argv[1:], tmp, cred)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
         for p in ("fmip_mn_rp_%d" % os.getpid(), "fmip_mn_rp_chk_%d" % os.getpid(),
                   "fmip_mn_t%d" % os.getpid()):
             shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
