@@ -27,6 +27,7 @@ usage: test_snapshot.py CMD GW MKCRED FMIPCTL VECTORS
 """
 import glob
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -146,6 +147,15 @@ def live_setup(gw, mkcred, fmipctl, vectors, tmp, interval):
     return d, kek, snap, conf, router_pub, mn1, mn2, ids, lab
 
 
+def live_cleanup(g, ns_state, tmp):
+    """A gateway still running is killed; the namespace and the files go."""
+    if g is not None:
+        g.stop(sig=signal.SIGKILL)
+    if ns_state.get("ns"):
+        subprocess.run(["ip", "netns", "del", ns_state["ns"]])
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def t_restart(gw, mkcred, fmipctl, vectors):
     tmp = tempfile.mkdtemp()
     ns_state, g = {}, None
@@ -220,14 +230,15 @@ def t_restart(gw, mkcred, fmipctl, vectors):
               "an RtSolPr after the restart gets its existing key back (A8) with what is "
               "left of its lifetime (%s)" % (again and again["life"]))
         check(g.stats()["keys_existing"] == 1, "counted as an existing key")
+        tel = json.dumps([snapshot_tel(g), g.tel.cmd("/fmipgw/stats"), kr]).lower()
         check(g.stop() == 0, "SIGTERM: exit 0")
+        seen = out1 + g.out.decode(errors="replace") + tel
+        check(not any(k["key"].hex() in seen or k["key"].hex().upper() in seen for k in keys),
+              "no key in the logs of both runs nor in /fmipgw/snapshot, /fmipgw/stats, "
+              "/fmipgw/key")
         g = None
     finally:
-        if g is not None:
-            g.stop(sig=signal.SIGKILL)
-        if ns_state.get("ns"):
-            subprocess.run(["ip", "netns", "del", ns_state["ns"]])
-        shutil.rmtree(tmp, ignore_errors=True)
+        live_cleanup(g, ns_state, tmp)
 
 
 def t_kill9(gw, mkcred, fmipctl, vectors):
@@ -284,11 +295,7 @@ def t_kill9(gw, mkcred, fmipctl, vectors):
         check(g.stop() == 0, "SIGTERM: exit 0")
         g = None
     finally:
-        if g is not None:
-            g.stop(sig=signal.SIGKILL)
-        if ns_state.get("ns"):
-            subprocess.run(["ip", "netns", "del", ns_state["ns"]])
-        shutil.rmtree(tmp, ignore_errors=True)
+        live_cleanup(g, ns_state, tmp)
 
 
 # ---- net_pcap: snapshots written here ------------------------------------------------------
@@ -480,10 +487,9 @@ def t_binding(gw, mkcred, fmipctl, vectors):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main():
-    cmd, args = sys.argv[1], sys.argv[2:]
-    {"restart": t_restart, "kill9": t_kill9, "tamper": t_tamper, "clock": t_clock,
-     "binding": t_binding}[cmd](*args)
+def run(table):
+    """Run the test named by argv[1] from table with argv[2:]; the exit status."""
+    table[sys.argv[1]](*sys.argv[2:])
     for p in T.PREFIXES:
         shutil.rmtree("/var/run/dpdk/" + p, ignore_errors=True)
     if T.failures:
@@ -494,4 +500,5 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run({"restart": t_restart, "kill9": t_kill9, "tamper": t_tamper,
+                  "clock": t_clock, "binding": t_binding}))
