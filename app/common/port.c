@@ -59,11 +59,21 @@ void fmip_port_desc(uint16_t id, uint16_t *rx_desc, uint16_t *tx_desc)
 	}
 }
 
+/* net_memif connects TX queue i to ring i of its peer, and the connection has only as many
+ * rings as the side with fewer queues asked for: a TX queue beyond the peer's RX queues (the
+ * control lcore's, when the peer has one queue pair per worker) has no ring, and what it
+ * sends is lost.  Such a device gets one TX queue per RX queue. */
+static bool tx_by_pairs(const struct rte_eth_dev_info *info)
+{
+	return info->driver_name != NULL && strcmp(info->driver_name, "net_memif") == 0;
+}
+
 /* The TX queue count the device can give: nb_txq, else nb_txq_min (tx_short); -1 if neither. */
 static int txq_count(const struct rte_eth_dev_info *info, const struct fmip_port_conf *pc,
 		     struct fmip_port *p, char *err, size_t errlen)
 {
-	if (info->max_tx_queues >= pc->nb_txq)
+	if (info->max_tx_queues >= pc->nb_txq &&
+	    !(tx_by_pairs(info) && pc->nb_txq_min != 0 && pc->nb_txq_min < pc->nb_txq))
 		return pc->nb_txq;
 	if (pc->nb_txq_min != 0 && info->max_tx_queues >= pc->nb_txq_min) {
 		p->tx_short = true;

@@ -5,9 +5,10 @@
  * net_pcap, net_memif, net_ring, net_null).
  *
  * A port gets `nb_rxq` RX queues and asks for `nb_txq` TX queues; when the device has fewer
- * (or refuses that many, as net_tap does when TX > RX) it gets `nb_txq_min` and the port is
- * marked `tx_short` so that the application can relay the missing queue's packets through one
- * it has.  RSS over the RX queues on the IPv6 fields when asked for and supported.  Every
+ * (or refuses that many, as net_tap does when TX > RX; or is net_memif, whose peer maps only
+ * as many TX queues as it has RX queues) it gets `nb_txq_min` and the port is marked
+ * `tx_short` so that the application can relay the missing queue's packets through one it
+ * has.  RSS over the RX queues on the IPv6 fields when asked for and supported.  Every
  * refusal says what to change, in err.
  */
 #ifndef FMIP_PORT_H

@@ -6,11 +6,12 @@
      infinite_rx) beside bench-fbu's (a) from the same run: both ATs, 1k / 100k / 1M MNs, 4 KiB
      pages and 2 MiB hugepages (bench_gw_a.py).  Target >= 0.9 x.  Writes OUT/bench-gw-a.tsv
      and OUT/bench-gw-a.svg (perf/bench-fbu/plot.sh).
- (b) provisioning latency (gateway RX->TX, p50/p99, and the peer's round trip) while a
-     forged-FBU flood (net_pcap infinite_rx, forged tags for the very CGAs being provisioned)
-     keeps the worker at full rate, beside the same run without the flood.  Targets: zero false
-     accepts, p99 <= 2 x idle.
- (c) PrRtAdv per second on the control lcore (a burst of signed RtSolPr replayed with
+ (b) provisioning latency (gateway RX->TX, p50/p99, and fmip-mn's round trip) while a
+     forged-FBU flood (net_pcap infinite_rx; fmip-mn's offline pcap of forged tags for the very
+     CGAs being provisioned, shared through its identity cache) keeps the worker at full rate,
+     beside the same run without the flood; fmip-mn live on af_packet over the gateway's TAP
+     is the peer.  Targets: zero false accepts, p99 <= 2 x idle.
+ (c) PrRtAdv per second on the control lcore (fmip-mn's offline RtSolPr set replayed with
      net_pcap; rate from the PrRtAdv timestamps in tx_pcap) beside the RSA-sign-bound limit,
      `openssl speed rsa<bits>` sign/s for the router's key size.  Target >= 0.85 x.
 
@@ -21,6 +22,7 @@ usage: bench_gw.py BUILD_DIR SOURCE_DIR [--quick] [--only a,b,c] [--out DIR]
   cell (bench-gw windows of S seconds; bench-fbu -r R); --extra: (a) also with [fbu]
   fast_decode = false and with pipeline_depth = 0.
 """
+import json
 import os
 import re
 import shutil
@@ -32,23 +34,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "fmip-mn"))
 sys.path.insert(0, HERE)
-import fmippeer as P  # noqa: E402
+import mnlive as L  # noqa: E402
 from bench_gw_a import bench_a  # noqa: E402
-from test_gw_e2e import CONFIG, Gw, MN_MAC, PAR, A, tap_in_netns  # noqa: E402
-
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+from test_gw_e2e import CONFIG, Gw, tap_in_netns  # noqa: E402
 
 ROUNDS = 3  # (b): solicitations per mobile node
 EAL = ["--no-huge", "--no-pci", "-m", "512", "-l", "0-1", "--log-level", "lib.eal:error"]
-
-
-def write_pcap(path, frames):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for p in frames:
-            f.write(struct.pack("<IIII", 0, 0, len(p), len(p)) + p)
 
 
 def read_pcap_ts(path):
@@ -73,27 +66,19 @@ def creds(tmp, src, build, bits=2048):
 
 # ---- (b) ------------------------------------------------------------------------------------
 
-def provision_all(link, mns, enc, router_pub, rounds):
-    """Each MN solicits `rounds` times: a new key, then its existing key (signed and
-    encrypted again), for rounds x len(mns) latency samples."""
-    lat = []
-    for k, params, cga in [m for _ in range(rounds) for m in mns]:
-        nonce = os.urandom(14)
-        pkt = P.rtsolpr(cga, P.ALL_ROUTERS, MN_MAC, params, k, enc.public_key(), 0, nonce=nonce)
-        t0 = time.perf_counter()
-        link.send(pkt, P.mcast_mac(P.ALL_ROUTERS))
-        _, rep = link.recv(lambda ip, c=cga: ip[6] == 58 and ip[40] == 154 and ip[44] == 3 and
-                           ip[24:40] == c, timeout=5)
-        t1 = time.perf_counter()
-        if rep is None or P.prrtadv_key(rep, router_pub, enc, nonce) is None:
-            return None
-        lat.append((t1 - t0) * 1e6)
-    return lat
+def mn_bin(build):
+    return os.path.join(build, "app", "fmip-mn", "fmip-mn")
 
 
-def pct(v, p):
-    v = sorted(v)
-    return v[min(len(v) - 1, max(0, int(round(len(v) * p / 100.0 + 0.5)) - 1))]
+def mn_offline(build, args, lcores="0-1"):
+    """fmip-mn offline (identities shared through the cache given in args)."""
+    r = subprocess.run([mn_bin(build), "--no-huge", "--no-pci", "-m", "512", "-l", lcores,
+                        "--file-prefix", "bgw_mn_%d" % os.getpid(), "--log-level",
+                        "lib.eal:error", "--"] + args + ["-q"], capture_output=True, text=True)
+    shutil.rmtree("/var/run/dpdk/bgw_mn_%d" % os.getpid(), ignore_errors=True)
+    if r.returncode != 0:
+        raise RuntimeError("fmip-mn: " + r.stderr[-1500:])
+    return r
 
 
 def bench_b(build, src, quick):
@@ -106,33 +91,24 @@ def bench_b(build, src, quick):
         conf = os.path.join(tmp, "gw.conf")
         open(conf, "w").write(CONFIG.format(d=d, hk_lifetime=43200, rate=0, burst=64)
                               .replace("mbufs = 4095", "mbufs = 16383"))
-        router_pub = x509.load_pem_x509_certificate(
-            open(d + "/router.cert.pem", "rb").read()).public_key()
-        enc = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        ids = os.path.join(tmp, "ids")  # the same CGAs for the flood and both runs
+        os.mkdir(ids, 0o700)
+        common = ["-n", str(n), "--set", "identity.cache=" + ids]
+        # forged FBUs (random authenticators) for the very CGAs being provisioned
+        flood = os.path.join(tmp, "flood.pcap")
+        mn_offline(build, ["-o", flood, "--set", "handover.count=0",
+                           "--set", "attack.forged_fbu=4"] + common)
         runs = {}
         for mode in ("idle", "flood"):
-            mns = []
-            for _ in range(n):
-                k = rsa.generate_private_key(public_exponent=65537, key_size=1024)
-                params = os.urandom(16) + A("2003::")[:8] + b"\0" + P.spki(k.public_key())
-                mns.append((k, params, P.cga_address(params, 0)))
-            extra = []
-            if mode == "flood":
-                frames = []
-                for i, (_, _, cga) in enumerate(mns * 4):
-                    f, _, _ = P.fbu(cga, A("2003::2:0:0:%x" % (i + 1)), PAR, os.urandom(20), 0,
-                                    i + 1, forge=True)
-                    frames.append(P.eth(bytes.fromhex("020000000002"), MN_MAC, f))
-                fl = os.path.join(tmp, "flood.pcap")
-                write_pcap(fl, frames)
-                extra = ["--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % fl]
+            extra = [] if mode == "idle" else [
+                "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % flood]
             tag = str(os.getpid())
             ns, ifname, prefix = "fmgwb_" + tag, "fmgwb" + tag[-6:], "fmipgw_bench_b_" + tag
             pid = os.fork()
             if pid == 0:  # the child enters the namespace; the parent stays outside
                 rc = 1
                 try:
-                    rc = run_b(gw_bin, conf, prefix, ifname, ns, extra, mns, enc, router_pub,
+                    rc = run_b(build, gw_bin, conf, prefix, ifname, ns, extra, common, d,
                                os.path.join(tmp, mode + ".res"))
                 finally:
                     os._exit(rc)
@@ -140,15 +116,17 @@ def bench_b(build, src, quick):
             if st != 0 or not os.path.exists(os.path.join(tmp, mode + ".res")):
                 print("(b) %s run failed" % mode)
                 return False
-            runs[mode] = eval(open(os.path.join(tmp, mode + ".res")).read())
-        print("| run | keys new + existing | gateway p50 us | gateway p99 us | peer RTT p50 us | peer RTT p99 "
-              "us | worker rx during run | forged dropped | false accepts |")
+            runs[mode] = json.load(open(os.path.join(tmp, mode + ".res")))
+        print("| run | keys new + existing | gateway p50 us | gateway p99 us | fmip-mn RTT p50 us "
+              "(new / existing) | fmip-mn RTT p99 us (new / existing) | worker rx during run | "
+              "forged dropped | false accepts |")
         print("|---|---|---|---|---|---|---|---|---|")
         for mode in ("idle", "flood"):
             r = runs[mode]
-            print("| %s | %d + %d | %d | %d | %.0f | %.0f | %d | %d | %d |" % (
-                mode, r["keys"], r["existing"], r["p50"], r["p99"], pct(r["rtt"], 50), pct(r["rtt"], 99),
-                r["rx"], r["bad_mac"] + r["no_key"], r["accepted"]))
+            print("| %s | %d + %d | %d | %d | %d / %d | %d / %d | %d | %d | %d |" % (
+                mode, r["keys"], r["existing"], r["p50"], r["p99"], r["new"]["p50"],
+                r["old"]["p50"], r["new"]["p99"], r["old"]["p99"], r["rx"],
+                r["bad_mac"] + r["no_key"], r["accepted"]))
         i, f = runs["idle"], runs["flood"]
         ok = f["accepted"] == 0 and f["p99"] <= 2 * max(i["p99"], 1) and f["keys"] == n and \
             f["existing"] == (ROUNDS - 1) * n
@@ -159,30 +137,34 @@ def bench_b(build, src, quick):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_b(gw_bin, conf, prefix, ifname, ns, extra, mns, enc, router_pub, out):
+def run_b(build, gw_bin, conf, prefix, ifname, ns, extra, common, cred, out):
     gw = Gw(gw_bin, conf, prefix, ifname, extra)
-    # The peer shares CPU 0 with the busy-polling control lcore (2-CPU machine): SCHED_FIFO
-    # (set after the gateway started, so that it does not inherit it) lets the peer run as
-    # soon as it is woken instead of after a CFS time slice; it sleeps in select() while the
-    # gateway works, so it never preempts the gateway mid-message.
-    os.sched_setaffinity(0, {0})
-    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
     subprocess.run(["ip", "netns", "add", ns], check=True)
     try:
-        link = tap_in_netns(ifname, ns)
+        tap_in_netns(ifname, ns)
         time.sleep(0.5)
         s0 = gw.stats()
-        rtt = provision_all(link, mns, enc, router_pub, ROUNDS)
-        s1 = gw.stats()
+        js = out + ".mn.json"
+        # fmip-mn on CPU 0 beside the busy-polling control lcore (2-CPU machine): SCHED_FIFO
+        # lets it run as soon as an answer arrives; it sleeps whenever it is idle
+        r = L.run_mn(mn_bin(build), ifname, "bgw_mn_b_%d" % os.getpid(), common + [
+            "-j", js, "-q", "--set", "run.progress=0", "--set", "provision.repeat=%d" % (ROUNDS - 1),
+            "--set", "provision.refresh_min_ms=100", "--set", "provision.rate=100",
+            "--set", "handover.count=0",
+            "--set", "gateway.trust_anchor=" + os.path.join(cred, "trust-anchor.pem")], rt=True)
+        s1 = L.settle(gw.tel)
+        rep = L.load(js) if r.returncode == 0 else None
         res = {"keys": s1["keys_provisioned"] - s0["keys_provisioned"],
                "existing": s1["keys_existing"] - s0["keys_existing"],
                "p50": s1["prov_latency_p50_us"], "p99": s1["prov_latency_p99_us"],
-               "rtt": rtt or [0], "rx": s1["rx_packets"] - s0["rx_packets"],
+               "new": rep["latency_us"]["provisioning"] if rep else {"p50": 0, "p99": 0},
+               "old": rep["latency_us"]["reprovisioning"] if rep else {"p50": 0, "p99": 0},
+               "rx": s1["rx_packets"] - s0["rx_packets"],
                "bad_mac": s1["drop_fbu_bad_mac"], "no_key": s1["drop_fbu_no_key"],
                "accepted": s1["fbu_accepted"]}
         rc = gw.stop()
-        open(out, "w").write(repr(res))
-        return 0 if rtt is not None and rc == 0 else 1
+        json.dump(res, open(out, "w"))
+        return 0 if rep is not None and rc == 0 else 1
     finally:
         if gw.p.poll() is None:
             gw.p.kill()
@@ -193,7 +175,7 @@ def run_b(gw_bin, conf, prefix, ifname, ns, extra, mns, enc, router_pub, out):
 
 def bench_c(build, src, quick):
     print("## (c) PrRtAdv per second on the control lcore vs the RSA-sign bound\n")
-    n = 1000 if quick else 4000
+    nodes = 100 if quick else 400  # 10 RtSolPr each: 1000 / 4000
     tmp = tempfile.mkdtemp(prefix="fmipgw-bench-c-")
     try:
         d = creds(tmp, src, build)
@@ -203,19 +185,15 @@ def bench_c(build, src, quick):
         text = text.replace("mbufs = 4095", "mbufs = 16383").replace(
             "pass_through = drop", "pass_through = drop\n[rings]\nring_size = 8192")
         open(conf, "w").write(text)
-        vec = os.path.join(src, "tests", "vectors", "keys")
-        mn1 = P.load_key(os.path.join(vec, "mn1.key.pem"))
-        mn2 = P.load_key(os.path.join(vec, "mn2.key.pem"))
-        p1 = open(os.path.join(vec, "mn1.cga.params"), "rb").read()
-        cga1 = P.cga_address(p1, 1)
-        base = P.now48() + (5 << 16)  # replayed a few seconds from now
-        frames = []
-        for i in range(n):
-            pkt = P.rtsolpr(cga1, P.ALL_ROUTERS, MN_MAC, p1, mn1, mn2.public_key(), 0,
-                            ts=base + i * 16)
-            frames.append(P.eth(P.mcast_mac(P.ALL_ROUTERS), MN_MAC, pkt))
+        # a RtSolPr set: each node's first solicitation (a new key), then 9 more 100 ms apart
+        # in their timestamps (the existing key), every one signed with a fresh nonce
         inp, outp = os.path.join(tmp, "rts.pcap"), os.path.join(tmp, "out.pcap")
-        write_pcap(inp, frames)
+        ids = os.path.join(tmp, "ids")
+        os.mkdir(ids, 0o700)
+        mn_offline(build, ["-o", inp, "-n", str(nodes), "--set", "identity.cache=" + ids,
+                           "--set", "offline.provisioning=both", "--set", "provision.repeat=9",
+                           "--set", "provision.refresh_min_ms=100", "--set", "handover.count=0"])
+        n = nodes * 10
         gw_bin = os.path.join(build, "app", "fmipgw", "fmipgw")
         dur = max(8.0, n / 1500.0 + 4)
         limit = openssl_sign_rate(bits)
@@ -226,7 +204,6 @@ def bench_c(build, src, quick):
                                               "--", "--config", conf, "--duration", str(dur),
                                               "--stats-json", os.path.join(tmp, "s.json")],
                            capture_output=True, text=True)
-        import json
         s = json.load(open(os.path.join(tmp, "s.json")))
         out = [t for t, fr in read_pcap_ts(outp) if len(fr) > 60 and fr[14 + 40] == 154]
         if r.returncode != 0 or len(out) < 2:
@@ -234,7 +211,7 @@ def bench_c(build, src, quick):
             return False
         rate = (len(out) - 1) / (out[-1] - out[0])
         ok = rate >= 0.85 * limit
-        print("| RtSolPr in | PrRtAdv out | keys (1 new, then existing) | PrRtAdv/s | openssl "
+        print("| RtSolPr in | PrRtAdv out | keys (new + existing) | PrRtAdv/s | openssl "
               "speed rsa%d sign/s | ratio | target | sign/s with a worker polling CPU 1 | "
               "ratio to that | lib/hk us per RtSolPr |" % bits)
         print("|---|---|---|---|---|---|---|---|---|---|")

@@ -143,11 +143,12 @@ class Link:
 
 
 class Gw:
-    def __init__(self, binary, conf, prefix, ifname, extra_eal=(), lcores="0-1"):
+    def __init__(self, binary, conf, prefix, ifname, extra_eal=(), lcores="0-1", vdev=None):
+        """vdev: the port instead of net_tap0 on ifname."""
         self.prefix = prefix
         cmd = [binary, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix,
                "--lcores" if "@" in lcores else "-l", lcores,
-               "--vdev", "net_tap0,iface=%s" % ifname, "--log-level", "lib.eal:error"]
+               "--vdev", vdev or "net_tap0,iface=%s" % ifname, "--log-level", "lib.eal:error"]
         cmd += list(extra_eal) + ["--", "--config", conf]
         self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.out = b""
