@@ -37,7 +37,6 @@ bool wire_plain_decode(const uint8_t *p, size_t len, enum wire_link link, struct
 	case WIRE_NH_DSTOPTS:
 	case WIRE_NH_ICMPV6:
 	case WIRE_NH_MH:
-	case WIRE_NH_IPV6:
 		return false;
 	case WIRE_NH_NONE:
 		break;
@@ -45,7 +44,8 @@ bool wire_plain_decode(const uint8_t *p, size_t len, enum wire_link link, struct
 		if (plen == 0)
 			return false; /* a jumbogram: wire_ip6_decode says why */
 	}
-	f->msg = WIRE_MSG_OTHER;
+	/* IPv6-in-IPv6: the tunnel class, with no decode past the outer header either */
+	f->msg = h[6] == WIRE_NH_IPV6 ? WIRE_MSG_TUNNEL : WIRE_MSG_OTHER;
 	f->err = WIRE_OK;
 	/* every member of eth and ip (no memset: a rep stos per packet is the largest part of
 	 * a full decode's cost); padding is not written */

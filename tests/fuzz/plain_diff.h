@@ -3,11 +3,11 @@
  * The differential oracle of the plain-IPv6 fast shape (issue 11), shared by the libFuzzer
  * target fuzz_plain_diff.c and the unit test tests/wire/test_wire_plain.c:
  * wire_plain_decode() against wire_decode_frame().  Where the fast decoder says "plain", the
- * full decoder must say WIRE_OK / OTHER with every member of the Ethernet and IPv6 views
- * equal, whatever the view held before (it is filled with two different patterns first: a
- * member the fast decoder forgot to write differs); where it says no, the full decoder must
- * not give such a frame's view (WIRE_OK, msg OTHER, no extension header, an upper layer it
- * does not decode), and the view must be untouched.
+ * full decoder must say WIRE_OK and the same class (OTHER, or TUNNEL) with every member of the
+ * Ethernet and IPv6 views equal, whatever the view held before (it is filled with two different
+ * patterns first: a member the fast decoder forgot to write differs); where it says no, the full
+ * decoder must not give such a frame's view (WIRE_OK, msg OTHER, no extension header, an upper
+ * layer it does not decode), and the view must be untouched.
  */
 #ifndef FMIPGW_PLAIN_DIFF_H
 #define FMIPGW_PLAIN_DIFF_H
@@ -46,7 +46,13 @@ static inline int plain_diff_views(const struct wire_frame *a, const struct wire
 /* The upper layers wire_decode_frame() decodes further (never the fast shape). */
 static inline bool plain_diff_special(uint8_t proto)
 {
-	return proto == WIRE_NH_ICMPV6 || proto == WIRE_NH_MH || proto == WIRE_NH_IPV6;
+	return proto == WIRE_NH_ICMPV6 || proto == WIRE_NH_MH;
+}
+
+/* The classes of the fast shape: OTHER, and TUNNEL (IPv6-in-IPv6, not decoded further). */
+static inline bool plain_diff_msg(int msg)
+{
+	return msg == WIRE_MSG_OTHER || msg == WIRE_MSG_TUNNEL;
 }
 
 /* 0 when wire_plain_decode() and wire_decode_frame() agree on frame p (len octets); else a
@@ -72,17 +78,17 @@ static inline int plain_diff(const uint8_t *p, size_t len, enum wire_link link)
 			if (memcmp(&u, &fast[k], sizeof(u)) != 0)
 				return 2; /* written although not plain */
 		}
-		if (e == WIRE_OK && full.msg == WIRE_MSG_OTHER && full.ip.n_ext == 0 &&
+		if (e == WIRE_OK && plain_diff_msg(full.msg) && full.ip.n_ext == 0 &&
 		    full.ip.frag == NULL && !plain_diff_special(full.ip.proto))
 			return 3; /* the full decoder's plain view, refused */
 		return 0;
 	}
-	if (e != WIRE_OK || full.err != WIRE_OK || full.msg != WIRE_MSG_OTHER)
+	if (e != WIRE_OK || full.err != WIRE_OK || !plain_diff_msg(full.msg))
 		return 4;
 	for (unsigned k = 0; k < 2; k++) {
 		int d;
 
-		if (fast[k].msg != WIRE_MSG_OTHER || fast[k].err != WIRE_OK)
+		if (fast[k].msg != full.msg || fast[k].err != WIRE_OK)
 			return 5;
 		if ((d = plain_diff_views(&fast[k], &full)) != 0)
 			return d;

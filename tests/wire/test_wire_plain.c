@@ -130,6 +130,12 @@ static void exact_view(void **state)
 	memset(&f, 0x5a, sizeof(f));
 	assert_false(wire_plain_decode(b, len, WIRE_LINK_ETH, &f));
 	assert_int_equal(f.ip.len, (size_t)0x5a5a5a5a5a5a5a5aull);
+	b[18 + 6] = WIRE_NH_IPV6; /* IPv6-in-IPv6 (RFC 2473 5): the tunnel class, not decoded on */
+	assert_true(wire_plain_decode(b, len, WIRE_LINK_ETH, &f));
+	assert_int_equal(f.msg, WIRE_MSG_TUNNEL);
+	assert_int_equal(f.ip.proto, WIRE_NH_IPV6);
+	assert_ptr_equal(f.ip.l4, b + 58);
+	assert_int_equal(f.ip.l4_len, 16);
 }
 
 /* Every Next Header, every link, with and without trailer: plain ones equal the blocks. */

@@ -74,12 +74,18 @@ static void process_burst(struct gw_worker *w, uint16_t n, uint64_t tsc)
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		/* plain IPv6 (no extension header, not ICMPv6/MH/tunnel: never an FBU, and msg
-		 * OTHER has no row of its own): the view without the full decoder's clearing,
-		 * the row of everything else without the table (wire_plain_decode) */
+		/* plain IPv6 (no extension header, not ICMPv6/MH: never an FBU): the view
+		 * without the full decoder's clearing; msg OTHER has no row of its own: the row
+		 * of everything else without the table; IPv6-in-IPv6 (TUNNEL): the table
+		 * (wire_plain_decode) */
 		if (wire_plain_decode(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
 				      WIRE_LINK_ETH, f)) {
-			stages[plain_stage].collect(w, m, f, plain_row, tsc);
+			if (f->msg == WIRE_MSG_OTHER) {
+				stages[plain_stage].collect(w, m, f, plain_row, tsc);
+			} else {
+				row = dp_classify(cfg, f);
+				stages[row->stage].collect(w, m, f, row, tsc);
+			}
 			continue;
 		}
 		/* an FBU to a PAR address in the fast shape: the FBU stage takes it */
