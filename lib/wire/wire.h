@@ -743,6 +743,21 @@ struct wire_frame {
  */
 int wire_decode_frame(const uint8_t *p, size_t len, enum wire_link link, struct wire_frame *f);
 
+/*
+ * The plain-IPv6 fast shape (issue 11), with fixed-offset loads after explicit length checks:
+ * [Ethernet, at most one 802.1Q tag,] IPv6 straight to an upper layer wire_decode_frame()
+ * decodes no further (not an extension header, ICMPv6 or MH; No Next Header included), its
+ * Payload Length inside len.  true: f->msg OTHER (TUNNEL for Next Header 41, IPv6-in-IPv6,
+ * whose inner packet is not decoded either), f->err WIRE_OK and every
+ * member of f->eth and f->ip written (eth's zero/NULL for WIRE_LINK_RAW6, no extension views)
+ * with the values wire_decode_frame() gives the frame; nothing else is written — not f->icmp,
+ * f->nd, f->mh (a plain frame has none: a caller that reads them must decode in full), not
+ * the structs' padding (no memset: the fast path's point).  false: not that shape, f
+ * untouched.  wire_decode_frame() clears f and tries it first (tests/wire test_wire_plain;
+ * the differential fuzz target tests/fuzz/fuzz_plain_diff.c).
+ */
+bool wire_plain_decode(const uint8_t *p, size_t len, enum wire_link link, struct wire_frame *f);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Builders                                                                                    */
 /* ------------------------------------------------------------------------------------------ */

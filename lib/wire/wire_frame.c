@@ -68,81 +68,14 @@ static int decode_mh(struct wire_frame *f)
 	return e;
 }
 
-/*
- * What a router forwards most: [Ethernet, at most one 802.1Q tag,] IPv6 straight to an upper
- * layer this file decodes no further (not an extension header, ICMPv6, MH or IPv6-in-IPv6),
- * its Payload Length inside the frame.  Fixed-offset loads after explicit length checks give
- * the view the generic path below gives such a frame (wire_eth_decode + wire_ip6_decode,
- * msg OTHER; tests/wire test_wire_plain), without its cursor calls and header-chain walk.
- * false: not such a frame, f untouched.
- */
-static bool plain_ip6(const uint8_t *p, size_t len, enum wire_link link, struct wire_frame *f)
-{
-	size_t l2 = 0;
-	const uint8_t *h;
-	uint16_t plen;
-	uint32_t vtf;
-
-	if (link == WIRE_LINK_ETH) {
-		if (len < WIRE_ETH_HLEN)
-			return false;
-		l2 = wire_be16(p + 12) == WIRE_ETH_P_8021Q ? WIRE_ETH_HLEN_VLAN : WIRE_ETH_HLEN;
-		if (len < l2 || wire_be16(p + l2 - 2) != WIRE_ETH_P_IPV6)
-			return false;
-	}
-	if (len - l2 < WIRE_IPV6_HLEN)
-		return false;
-	h = p + l2;
-	vtf = wire_be32(h);
-	plen = wire_be16(h + 4);
-	if ((vtf >> 28) != 6 || len - l2 - WIRE_IPV6_HLEN < plen)
-		return false;
-	switch (h[6]) {
-	case WIRE_NH_HOPOPT:
-	case WIRE_NH_ROUTING:
-	case WIRE_NH_FRAGMENT:
-	case WIRE_NH_DSTOPTS:
-	case WIRE_NH_ICMPV6:
-	case WIRE_NH_MH:
-	case WIRE_NH_IPV6:
-		return false;
-	case WIRE_NH_NONE:
-		break;
-	default:
-		if (plen == 0)
-			return false; /* a jumbogram: wire_ip6_decode says why */
-	}
-	f->msg = WIRE_MSG_OTHER;
-	if (link == WIRE_LINK_ETH) {
-		f->eth.dst = p;
-		f->eth.src = p + 6;
-		f->eth.has_vlan = l2 == WIRE_ETH_HLEN_VLAN;
-		f->eth.vlan_tci = f->eth.has_vlan ? wire_be16(p + 14) : 0;
-		f->eth.ethertype = WIRE_ETH_P_IPV6;
-		f->eth.hdr_len = l2;
-	}
-	f->ip.hdr = h;
-	f->ip.len = WIRE_IPV6_HLEN + (size_t)plen;
-	f->ip.src = h + 8;
-	f->ip.dst = h + 24;
-	f->ip.tclass = (uint8_t)(vtf >> 20);
-	f->ip.flow = vtf & 0xfffff;
-	f->ip.hlim = h[7];
-	f->ip.proto = h[6];
-	f->ip.l4_off = WIRE_IPV6_HLEN;
-	f->ip.l4 = h + WIRE_IPV6_HLEN;
-	f->ip.l4_len = plen;
-	return true;
-}
-
 int wire_decode_frame(const uint8_t *p, size_t len, enum wire_link link, struct wire_frame *f)
 {
 	size_t l2 = 0;
 	int e;
 
-	memset(f, 0, sizeof(*f));
-	if (plain_ip6(p, len, link, f))
-		return f->err = WIRE_OK;
+	memset(f, 0, sizeof(*f)); /* padding included: callers compare views whole */
+	if (wire_plain_decode(p, len, link, f))
+		return WIRE_OK;
 	f->msg = WIRE_MSG_NOT_IPV6;
 	if (link == WIRE_LINK_ETH) {
 		if ((e = wire_eth_decode(p, len, &f->eth)))

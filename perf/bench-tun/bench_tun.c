@@ -1,23 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench-tun — the tunnel stage (app/fmipgw/dp/tunnel.c) through fmipgw's real worker loop,
- * each figure beside its baseline from the same run: plain forwarding of the same packets.
+ * each figure beside its baseline from the same run: fmipgw's plain forwarding of the same
+ * frames through the real routing stage (dp/route.c), with the same key count (README.md).
  *
  * N bindings (default 1M) PCoA_i -> NCoA_i are installed ACTIVE in a lib/binding table.  Two
  * pcap files are written with libpcap and replayed forever by net_pcap (infinite_rx: an mbuf
  * allocated and the frame copied per packet, like a NIC RX): F 64-octet UDP frames from a
  * correspondent to PCoA_{h(j)} (h spreads them over all N bindings), and F reverse-tunnel
- * frames (104 octets) NCoA_{h(j)} -> PAR carrying PCoA_{h(j)} -> CN.  Ports: 0 forward pcap,
- * 1 net_null (TX sink), 2 reverse pcap, 3 net_null; [ports] pass_through = other (0 -> 1,
- * 2 -> 3) and the NAR section's port 1, so every mode sends every packet to a sink.
+ * frames (104 octets) NCoA_{h(j)} -> PAR carrying PCoA_{h(j)} -> CN, each addressed to its
+ * pcap port's MAC.  Ports: 0 forward pcap, 1 net_null (TX sink), 2 reverse pcap, 3 net_null.
+ * Routing (lib/route, as cp/fwd_setup.c makes it): PCoA_i's /64 connected on port 1 with a
+ * static neighbour per PCoA (N entries: the plain forward's per-packet neighbour lookup is
+ * over as many keys as the encapsulation's binding lookup), the CN's /32 and the PAR's /64 via
+ * a static next hop on port 3; the NAR section's port is 1.
  *
  * Four phases on one worker lcore, the others' pcap port not polled, in this order, each
- * warm-up then -s seconds: plain forward (no binding table: the stage hands every packet on),
- * encapsulation (the table: one bulk lookup per burst, binding_encap in the headroom), plain
- * reverse (the tunnel frames passed on as they are), decapsulation (one bulk reverse-tunnel
- * check per burst, binding_decap_strip, the inner packet re-decoded and passed on).  Mpps per
- * worker from the worker's RX counter; checks that every packet of a tunnel phase was
- * tunnelled / decapsulated and sent, and nothing dropped.
+ * warm-up then -s seconds: plain forward (no binding: the routing stage forwards each frame to
+ * its PCoA), encapsulation (the table: one bulk lookup per burst, binding_encap in the
+ * headroom), plain reverse (the PAR address not the gateway's: the tunnel frames routed by
+ * their outer destination), decapsulation (one bulk reverse-tunnel check per burst,
+ * binding_decap_strip, the inner packet re-decoded and routed to the CN).  Mpps per worker from
+ * the worker's RX counter; checks that every packet of a phase was forwarded / tunnelled /
+ * decapsulated as the phase says and sent, and nothing dropped.
  *
  * usage: bench-tun [EAL args] -- [-n bindings] [-f frames] [-s seconds] [-q]
  *   EAL args must give 2 lcores (-l 0-1) and memory for the table (-m 2048 for 1M).
@@ -36,13 +41,19 @@
 #include <rte_malloc.h>
 
 #include "dp.h"
+#include "fwd.h"
 #include "gw.h"
 
 static const uint8_t par[16] = { 0x20, 0x03, [15] = 1 };
 static const uint8_t cn[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x99 };
 static const uint8_t nar_lla[6] = { 2, 0, 0, 0, 0, 0x0b };
+static const uint8_t nh_ll[16] = { 0xfe, 0x80, [15] = 1 };		  /* next hop on port 3 */
+static const uint8_t nh_mac[6] = { 2, 0, 0, 0, 0, 0x0c };		  /* its MAC */
+static const uint8_t mn_mac[6] = { 2, 0, 0, 0, 0, 0x0d };		  /* the PCoAs' (port 1) */
+static const uint8_t pcap_mac[2][6] = { { 2, 0x70, 0x63, 0x61, 0x70, 0 }, /* net_pcap0, 1 */
+					{ 2, 0x70, 0x63, 0x61, 0x70, 1 } };
 
-/* PCoA_i = 2003::/64 | i+1, NCoA_i = 2003:0:0:2::/64 | i+1 */
+/* PCoA_i = 2003:0:0:1::/64 | i+1, NCoA_i = 2003:0:0:2::/64 | i+1 (the PAR is 2003::1) */
 static void addr_of(uint32_t i, uint8_t net, uint8_t a[16])
 {
 	memset(a, 0, 16);
@@ -72,7 +83,7 @@ static void put_udp(struct wire_buf *w, const uint8_t src[16], const uint8_t dst
 /* F frames of one kind (rev: reverse-tunnel frames) into file. */
 static int build_pcap(const char *file, unsigned f, uint32_t n, bool rev)
 {
-	static const uint8_t src_mac[6] = { 2, 0, 0, 0, 0, 0xcc }, gw_mac[6] = { 2, 0, 0, 0, 0, 2 };
+	static const uint8_t src_mac[6] = { 2, 0, 0, 0, 0, 0xcc };
 	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 65535);
 	pcap_dumper_t *d = pd ? pcap_dump_open(pd, file) : NULL;
 
@@ -84,9 +95,9 @@ static int build_pcap(const char *file, unsigned f, uint32_t n, bool rev)
 		struct wire_buf w = wire_buf_make(frame, sizeof(frame));
 		struct pcap_pkthdr h = { 0 };
 
-		addr_of(i, 0, pcoa);
+		addr_of(i, 1, pcoa);
 		addr_of(i, 2, ncoa);
-		wire_build_eth(&w, gw_mac, src_mac, -1, WIRE_ETH_P_IPV6);
+		wire_build_eth(&w, pcap_mac[rev], src_mac, -1, WIRE_ETH_P_IPV6);
 		if (rev) {
 			size_t o = wire_build_ip6(&w, ncoa, par, WIRE_NH_IPV6, 64);
 
@@ -108,11 +119,21 @@ static int build_pcap(const char *file, unsigned f, uint32_t n, bool rev)
 struct phase {
 	const char *name;
 	unsigned port; /* the pcap port polled */
-	bool table;    /* with the binding table */
+	bool table;    /* with the binding table (and the PAR address the gateway's) */
+	bool par;      /* the PAR address the gateway's (tunnel frames are for it) */
 	double mpps;   /* result */
 	bool ok;       /* its checks */
 	uint64_t pkts; /* measured */
 };
+
+/* Nothing dropped or handed elsewhere since the start. */
+static bool no_drop(const struct gw_counters *c)
+{
+	return c->drop_malformed == 0 && c->drop_tx_full == 0 && c->drop_tun_unmatched == 0 &&
+	       c->drop_pass == 0 && c->fwd_drop_no_route == 0 && c->fwd_drop_l2_other == 0 &&
+	       c->fwd_drop_multicast == 0 && c->fwd_to_resolve == 0 &&
+	       c->fwd_drop_unresolved == 0 && c->exc_drop_no_port == 0 && c->drop_tun_unusable == 0;
+}
 
 /* One phase: the worker polls port ph->port (and the sinks), warm-up 0.3 s, then secs. */
 static void run_phase(struct gw *gw, struct gw_worker *w, struct binding_table *bt,
@@ -129,6 +150,7 @@ static void run_phase(struct gw *gw, struct gw_worker *w, struct binding_table *
 		if (pcaps[k] != ph->port)
 			gw->ports[pcaps[k]].p.nb_rxq = 0;
 	gw->bt = ph->table ? bt : NULL;
+	gw->cfg.n_par = ph->par ? 1 : 0;
 	gw->running = 1;
 	rte_eal_remote_launch(dp_worker_main, w, w->lcore);
 	rte_delay_us_sleep(300000);
@@ -144,12 +166,16 @@ static void run_phase(struct gw *gw, struct gw_worker *w, struct binding_table *
 	ph->pkts = c1.rx_packets - c0.rx_packets;
 	ph->mpps = (double)ph->pkts / ((double)(t1 - t0) / (double)gw->tsc_hz) / 1e6;
 	/* every packet sent on (a burst may straddle a sample: 1 burst of slack) */
-	ph->ok = ph->pkts > 0 && c1.pass_tx - c0.pass_tx + 64 >= ph->pkts &&
-		 c1.drop_malformed == 0 && c1.drop_tx_full == 0 && c1.drop_tun_unmatched == 0;
-	if (ph->table && ph->port == 0)
-		ph->ok = ph->ok && c1.tun_encap - c0.tun_encap + 64 >= ph->pkts;
+	ph->ok = ph->pkts > 0 && c1.pass_tx - c0.pass_tx + 64 >= ph->pkts && no_drop(&c1);
+	if (ph->table && ph->port == 0) /* tunnelled, not routed */
+		ph->ok = ph->ok && c1.tun_encap - c0.tun_encap + 64 >= ph->pkts &&
+			 c1.fwd_packets == c0.fwd_packets;
+	else /* routed (decapsulation: the inner packets) */
+		ph->ok = ph->ok && c1.fwd_packets - c0.fwd_packets + 64 >= ph->pkts;
 	if (ph->table && ph->port == 2)
 		ph->ok = ph->ok && c1.tun_decap - c0.tun_decap + 64 >= ph->pkts;
+	if (!ph->table)
+		ph->ok = ph->ok && c1.tun_encap == c0.tun_encap && c1.tun_decap == c0.tun_decap;
 }
 
 static int install_all(struct gw *gw, uint32_t n, struct binding_table **out)
@@ -165,12 +191,65 @@ static int install_all(struct gw *gw, uint32_t n, struct binding_table **out)
 		uint8_t pcoa[16], ncoa[16];
 		struct binding_spec s = { pcoa, ncoa, par, par, 1, 10, exp, BINDING_ACTIVE, 0, 0 };
 
-		addr_of(i, 0, pcoa);
+		addr_of(i, 1, pcoa);
 		addr_of(i, 2, ncoa);
 		if (binding_install(*out, &s) != BINDING_OK)
 			return -1;
 	}
 	return 0;
+}
+
+/* The routing state cp/fwd_setup.c would make from [routes] and [neighbours]: the FIB below,
+ * a static neighbour per PCoA on port 1 and the next hop on port 3.  0, or -1 (memory). */
+static int routing(struct gw *gw, uint32_t n)
+{
+	struct route_spec r[3] = {
+		{ { 0x20, 0x03, [7] = 1 }, 64, ROUTE_CONNECTED, 1, { 0 } }, /* the PCoAs */
+		{ { 0x20, 0x01, 0x0d, 0xb8 }, 32, ROUTE_VIA, 3, { 0 } },    /* the CN */
+		{ { 0x20, 0x03 }, 64, ROUTE_VIA, 3, { 0 } },		    /* the PAR's /64 */
+	};
+	struct route_table_cfg rc = { "bench_tun_rt", 16, 256, (uint16_t)gw->n_ports, 0, gw->qsv };
+	struct neigh_cfg nc;
+	struct route_fib *fib;
+	struct gw_fwd *fw = rte_zmalloc("bench_tun_fwd", sizeof(*fw), RTE_CACHE_LINE_SIZE);
+
+	if (fw == NULL)
+		return -1;
+	memcpy(r[1].gw, nh_ll, 16);
+	memcpy(r[2].gw, nh_ll, 16);
+	memset(fw->exc_of, -1, sizeof(fw->exc_of));
+	memset(fw->data_of, -1, sizeof(fw->data_of));
+	fw->gen = 1;
+	neigh_cfg_defaults(&nc);
+	nc.name = "bench_tun_nb";
+	nc.capacity = n + 16;
+	nc.socket_id = 0;
+	nc.qsv = gw->qsv;
+	gw->fwd = fw;
+	if (route_table_create(&rc, &fw->rt) != 0 || neigh_create(&nc, &fw->nt) != 0 ||
+	    route_fib_build(fw->rt, r, 3, &fib, NULL) != 0 ||
+	    neigh_add_static(fw->nt, nh_ll, 3, nh_mac) < 0)
+		return -1;
+	route_table_publish(fw->rt, fib);
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t pcoa[16];
+
+		addr_of(i, 1, pcoa);
+		if (neigh_add_static(fw->nt, pcoa, 1, mn_mac) < 0)
+			return -1;
+	}
+	gw->cfg.fwd.error_rate = gw->cfg.fwd.resolve_rate = 100;
+	gw->cfg.fwd.error_burst = gw->cfg.fwd.resolve_burst = 10;
+	fw->on = true;
+	return 0;
+}
+
+/* The frames are addressed to the pcap ports' MACs (the routing stage drops unicast frames
+ * for another MAC, as a router does). */
+static bool macs_ok(const struct gw *gw)
+{
+	return gw->n_ports == 4 && !memcmp(gw->ports[0].p.mac.addr_bytes, pcap_mac[0], 6) &&
+	       !memcmp(gw->ports[2].p.mac.addr_bytes, pcap_mac[1], 6);
 }
 
 /* The gateway's defaults for what the worker reads (bench-gw does the same). */
@@ -232,19 +311,22 @@ static int eal(int sep, char **argv, const char *fwd, const char *rev)
 
 static void report(const struct phase *ph, unsigned n, unsigned f, bool quiet, uint64_t hz)
 {
+	/* the table of N keys each phase's packets are looked up in (README.md) */
+	static const char *const keys[4] = { "neighbours (routing stage)", "bindings",
+					     "- (1 route, 1 neighbour)", "bindings (+ routing)" };
+
 	if (!quiet) {
-		printf("# bench-tun: fmipgw worker loop (app/fmipgw/dp, tunnel stage) on net_pcap "
-		       "infinite_rx -> net_null, 1 worker, burst 32; TSC %.3f GHz\n",
+		printf("# bench-tun: fmipgw worker loop (app/fmipgw/dp: tunnel and routing stages) "
+		       "on net_pcap infinite_rx -> net_null, 1 worker, burst 32; TSC %.3f GHz\n",
 		       (double)hz / 1e9);
-		printf(
-		    "| mode | bindings | frames | Mpps/worker | ticks/pkt | vs plain (same run) | "
-		    "target |\n|---|---|---|---|---|---|---|\n");
+		printf("| mode | keys | table | frames | Mpps/worker | ticks/pkt | vs plain (same "
+		       "run) | target |\n|---|---|---|---|---|---|---|---|\n");
 	}
 	for (int i = 0; i < 4; i++) {
 		const struct phase *base = &ph[i & ~1];
 
-		printf("| %s | %u | %u | %.2f | %.0f | %s%.2f | %s |\n", ph[i].name,
-		       ph[i].table ? n : 0, f, ph[i].mpps, (double)hz / (ph[i].mpps * 1e6),
+		printf("| %s | %u | %s | %u | %.2f | %.0f | %s%.2f | %s |\n", ph[i].name,
+		       i == 2 ? 1 : n, keys[i], f, ph[i].mpps, (double)hz / (ph[i].mpps * 1e6),
 		       i & 1 ? "" : "(baseline) ", ph[i].mpps / base->mpps, i & 1 ? ">= 0.8" : "-");
 	}
 }
@@ -280,10 +362,10 @@ static int args(int argc, char **argv, int *sep, unsigned *n, unsigned *f, doubl
 int main(int argc, char **argv)
 {
 	static struct gw gw;
-	struct phase ph[4] = { { "plain forward", 0, false, 0, 0, 0 },
-			       { "encapsulation", 0, true, 0, 0, 0 },
-			       { "plain reverse", 2, false, 0, 0, 0 },
-			       { "decapsulation", 2, true, 0, 0, 0 } };
+	struct phase ph[4] = { { "plain forward", 0, false, true, 0, 0, 0 },
+			       { "encapsulation", 0, true, true, 0, 0, 0 },
+			       { "plain reverse", 2, false, false, 0, 0, 0 },
+			       { "decapsulation", 2, true, true, 0, 0, 0 } };
 	unsigned n = 1u << 20, f = 4096;
 	double secs = 2.0;
 	bool quiet = false, ok = true;
@@ -324,8 +406,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	gw.bt = bt; /* the worker's per-binding counters (dp_tunnel_init) */
-	if (gw_ports_init(&gw, err, sizeof(err)) < 0 ||
-	    dp_worker_create(&gw, 0, rte_get_next_lcore(rte_get_main_lcore(), 1, 0), &w, err,
+	if (gw_ports_init(&gw, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench-tun: %s\n", err);
+		return 1;
+	}
+	if (!macs_ok(&gw) || routing(&gw, n) < 0) {
+		fprintf(stderr, "bench-tun: %s\n",
+			macs_ok(&gw) ? "cannot make the routing tables: give EAL more memory (-m)"
+				     : "the pcap ports' MACs are not 02:70:63:61:70:0{0,1}");
+		return 1;
+	}
+	if (dp_worker_create(&gw, 0, rte_get_next_lcore(rte_get_main_lcore(), 1, 0), &w, err,
 			     sizeof(err)) < 0) {
 		fprintf(stderr, "bench-tun: %s\n", err);
 		return 1;
@@ -336,8 +427,8 @@ int main(int argc, char **argv)
 		ok = ok && ph[i].ok;
 	}
 	report(ph, n, f, quiet, gw.tsc_hz);
-	printf("# check: %s\n", ok ? "ok (every packet of each phase forwarded; every packet of "
-				     "the tunnel phases tunnelled / decapsulated; no drop)"
+	printf("# check: %s\n", ok ? "ok (every packet of each phase routed or tunnelled / "
+				     "decapsulated as the phase says, and sent; no drop)"
 				   : "FAILED");
 	unlink(fwd);
 	unlink(rev);

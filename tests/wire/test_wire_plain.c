@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plain_diff.h"
 #include "wire.h"
 
 static const uint8_t mac_dst[6] = { 2, 0, 0, 0, 0, 2 }, mac_src[6] = { 2, 0, 0, 0, 0, 1 };
@@ -49,13 +50,15 @@ static bool special(uint8_t nh)
 	return nh == WIRE_NH_ICMPV6 || nh == WIRE_NH_MH || nh == WIRE_NH_IPV6;
 }
 
-/* The frame against the building blocks; returns whether it was a plain one. */
+/* The frame against the building blocks, and wire_plain_decode() against wire_decode_frame()
+ * (plain_diff.h: the worker's fast path); returns whether it was a plain one. */
 static bool compare(const uint8_t *p, size_t len, enum wire_link link)
 {
 	struct wire_frame f, r;
 	size_t l2 = 0;
 	int e = wire_decode_frame(p, len, link, &f), re;
 
+	assert_int_equal(plain_diff(p, len, link), 0);
 	memset(&r, 0, sizeof(r));
 	if (link == WIRE_LINK_ETH) {
 		re = wire_eth_decode(p, len, &r.eth);
@@ -111,6 +114,28 @@ static void exact_view(void **state)
 	assert_ptr_equal(f.ip.l4, b + 58);
 	assert_int_equal(f.ip.l4_len, 16);
 	assert_int_equal(f.ip.n_ext, 0);
+	/* the fast decoder alone writes the same view, and nothing past it */
+	memset(&f, 0x5a, sizeof(f));
+	assert_true(wire_plain_decode(b, len, WIRE_LINK_ETH, &f));
+	assert_int_equal(f.msg, WIRE_MSG_OTHER);
+	assert_int_equal(f.err, WIRE_OK);
+	assert_ptr_equal(f.ip.dst, b + 18 + 24);
+	assert_int_equal(f.ip.flow, 0xc005d);
+	assert_int_equal(f.eth.vlan_tci, 0x2064);
+	assert_null(f.ip.hbh);
+	assert_null(f.ip.frag);
+	assert_int_equal(f.ip.n_ext, 0);
+	assert_int_equal(f.icmp.len, (size_t)0x5a5a5a5a5a5a5a5aull); /* not written */
+	b[18 + 6] = WIRE_NH_ICMPV6;				     /* not the shape: untouched */
+	memset(&f, 0x5a, sizeof(f));
+	assert_false(wire_plain_decode(b, len, WIRE_LINK_ETH, &f));
+	assert_int_equal(f.ip.len, (size_t)0x5a5a5a5a5a5a5a5aull);
+	b[18 + 6] = WIRE_NH_IPV6; /* IPv6-in-IPv6 (RFC 2473 5): the tunnel class, not decoded on */
+	assert_true(wire_plain_decode(b, len, WIRE_LINK_ETH, &f));
+	assert_int_equal(f.msg, WIRE_MSG_TUNNEL);
+	assert_int_equal(f.ip.proto, WIRE_NH_IPV6);
+	assert_ptr_equal(f.ip.l4, b + 58);
+	assert_int_equal(f.ip.l4_len, 16);
 }
 
 /* Every Next Header, every link, with and without trailer: plain ones equal the blocks. */

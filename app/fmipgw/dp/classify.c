@@ -19,7 +19,7 @@ static const struct dp_class rows[WIRE_MSG__COUNT] = {
 };
 
 /* everything else: not the gateway's — the tunnel stage (a PCoA with a binding?) first */
-static const struct dp_class other = { DP_STAGE_TUNNEL, DP_DST_NONE, 0 };
+const struct dp_class dp_class_other = { DP_STAGE_TUNNEL, DP_DST_NONE, 0 };
 
 const struct dp_event dp_events[GW_EV__COUNT] = {
 	[GW_EV_RTSOLPR] = { GW_CNT_OFF(ctrl_rtsolpr), GW_CNT_OFF(drop_policer_rtsolpr) },
@@ -73,17 +73,17 @@ bool dp_is_router_dst(const struct gw_config *cfg, const uint8_t a[16])
 const struct dp_class *dp_classify_msg(const struct gw_config *cfg, enum wire_msg msg,
 				       const uint8_t dst[16])
 {
-	const struct dp_class *r = (unsigned)msg < WIRE_MSG__COUNT ? &rows[msg] : &other;
+	const struct dp_class *r = (unsigned)msg < WIRE_MSG__COUNT ? &rows[msg] : &dp_class_other;
 
 	switch (r->dst) {
 	case DP_DST_PAR:
-		return dp_is_par(cfg, dst) ? r : &other;
+		return dp_is_par(cfg, dst) ? r : &dp_class_other;
 	case DP_DST_ROUTER:
-		return dp_is_router_dst(cfg, dst) ? r : &other;
+		return dp_is_router_dst(cfg, dst) ? r : &dp_class_other;
 	case DP_DST_TUNNEL:
-		return dp_is_tunnel_dst(cfg, dst) ? r : &other;
+		return dp_is_tunnel_dst(cfg, dst) ? r : &dp_class_other;
 	default:
-		return &other;
+		return &dp_class_other;
 	}
 }
 

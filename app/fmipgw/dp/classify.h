@@ -56,6 +56,10 @@ struct dp_event {
 };
 extern const struct dp_event dp_events[GW_EV__COUNT];
 
+/* The row of everything else (no row of its own, or a destination that is not the gateway's;
+ * the row of every plain frame: wire_plain_decode()). */
+extern const struct dp_class dp_class_other;
+
 /* The stage and event of a frame lib/wire decoded without error: its message's row when the
  * destination makes it the gateway's, else the row of everything else (DP_STAGE_TUNNEL). */
 const struct dp_class *dp_classify(const struct gw_config *cfg, const struct wire_frame *f);

@@ -48,7 +48,11 @@ void dp_fbu_drain(struct gw_worker *w);
 /* Construction ([fbu] keys) and the end (frees the FBUs still held, unverified). */
 void dp_fbu_init(struct gw_worker *w);
 void dp_fbu_release(struct gw_worker *w);
-/* tunnel.c */
+/* tunnel.c.  dp_tunnel_on: false when collect would hand every frame of the row of
+ * everything else on at once, with dp_tunnel_next_row, to DP_TUNNEL_NEXT (no binding table,
+ * or no binding): the worker then hands a burst's plain frames there itself. */
+extern const struct dp_class dp_tunnel_next_row;
+bool dp_tunnel_on(const struct gw_worker *w);
 void dp_tunnel_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 		       const struct dp_class *row, uint64_t tsc);
 void dp_tunnel_flush(struct gw_worker *w, uint64_t tsc);

@@ -27,12 +27,12 @@
 #include "stages.h"
 
 /* The row packets are handed on with (the next stage sees no gateway destination). */
-static const struct dp_class next_row = { DP_TUNNEL_NEXT, DP_DST_NONE, 0 };
+const struct dp_class dp_tunnel_next_row = { DP_TUNNEL_NEXT, DP_DST_NONE, 0 };
 
 static inline void hand_on(struct gw_worker *w, struct rte_mbuf *m, const struct wire_frame *f,
 			   uint64_t tsc)
 {
-	dp_stage_collect(w, DP_TUNNEL_NEXT, m, f, &next_row, tsc);
+	dp_stage_collect(w, DP_TUNNEL_NEXT, m, f, &dp_tunnel_next_row, tsc);
 }
 
 static inline void drop(struct rte_mbuf *m, uint64_t *ctr)
@@ -56,6 +56,13 @@ void dp_tunnel_init(struct gw_worker *w)
 	b->cfg.flow_label = cfg->tun_flow_label;
 	wire_ratelim_init(&b->icmp_rl, cfg->tun_icmp_rate, cfg->tun_icmp_burst, gw->tsc_hz,
 			  rte_rdtsc());
+}
+
+bool dp_tunnel_on(const struct gw_worker *w)
+{
+	const struct binding_table *bt = w->gw->bt;
+
+	return bt != NULL && binding_count(bt) != 0;
 }
 
 /* A destination that can be a PCoA: not multicast, not link-local, not :: */
@@ -211,8 +218,13 @@ static void reverse_flush(struct gw_worker *w, uint64_t tsc)
 		}
 		binding_count_rev(b->ctrs, b->rrec[j], b->d[j].inner_len);
 		w->cnt.tun_decap++;
-		e = wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
-				      WIRE_LINK_ETH, b->rf[j]);
+		/* the inner packet: plain IPv6 most often (the worker's fast view, as for RX) */
+		if (wire_plain_decode(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+				      WIRE_LINK_ETH, b->rf[j]))
+			e = WIRE_OK;
+		else
+			e = wire_decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+					      WIRE_LINK_ETH, b->rf[j]);
 		if (e != WIRE_OK)
 			dp_drop_malformed(w, m, e);
 		else

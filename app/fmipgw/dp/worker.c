@@ -57,6 +57,11 @@ void dp_frag_collect(struct gw_worker *w, struct rte_mbuf *m, const struct wire_
 static void process_burst(struct gw_worker *w, uint16_t n, uint64_t tsc)
 {
 	const struct gw_config *cfg = &w->gw->cfg;
+	/* plain frames: the row of everything else, the tunnel stage's unless it would only hand
+	 * them on (no binding: read once per burst) */
+	const bool tun = dp_tunnel_on(w);
+	const unsigned plain_stage = tun ? dp_class_other.stage : DP_TUNNEL_NEXT;
+	const struct dp_class *plain_row = tun ? &dp_class_other : &dp_tunnel_next_row;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = w->pkts[i];
@@ -67,6 +72,20 @@ static void process_burst(struct gw_worker *w, uint16_t n, uint64_t tsc)
 		if (m->nb_segs != 1) {
 			w->cnt.drop_multiseg++;
 			rte_pktmbuf_free(m);
+			continue;
+		}
+		/* plain IPv6 (no extension header, not ICMPv6/MH: never an FBU): the view
+		 * without the full decoder's clearing; msg OTHER has no row of its own: the row
+		 * of everything else without the table; IPv6-in-IPv6 (TUNNEL): the table
+		 * (wire_plain_decode) */
+		if (wire_plain_decode(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+				      WIRE_LINK_ETH, f)) {
+			if (f->msg == WIRE_MSG_OTHER) {
+				stages[plain_stage].collect(w, m, f, plain_row, tsc);
+			} else {
+				row = dp_classify(cfg, f);
+				stages[row->stage].collect(w, m, f, row, tsc);
+			}
 			continue;
 		}
 		/* an FBU to a PAR address in the fast shape: the FBU stage takes it */
