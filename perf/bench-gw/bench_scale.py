@@ -42,7 +42,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
 import fmippeer as P  # noqa: E402
-from bench_gw import creds, read_pcap_ts, write_pcap, MN_MAC  # noqa: E402
+from bench_gw import creds, read_pcap_ts  # noqa: E402
+from test_gw_e2e import MN_MAC  # noqa: E402
+from fmippeer_handover import write_pcap  # noqa: E402
 
 EAL = ["--no-huge", "--no-pci", "-m", "1024", "--log-level", "lib.eal:error"]
 NCPU = os.cpu_count() or 2
