@@ -4,8 +4,8 @@
 usage: make_corpus_config.py FUZZ_DIR SAMPLE.conf
        (tests/fuzz/make_corpus_config.py tests/fuzz conf/fmipgw.conf)
 
-corpus_config/ (the input layout is fuzz_config.c's: CONFIG [SEP ROUTES], "@D@" the target's
-directory holding the files the sample names):
+corpus_config/ (the input layout is fuzz_config.c's: CONFIG [SEP ROUTES], "@D@/NAME" one of
+the in-memory files the target provides for the names the sample uses):
   - the sample configuration without its comment lines, its /etc/fmipgw/ paths in @D@, and the
     same with a few of its comments (';' and '#' lines, a trailing '; comment');
   - variants that reach every key type and every part of the reader: labelled routes and a
