@@ -5,6 +5,9 @@
 #   scripts/fuzz.sh --target NAME [SECONDS]   one target (fuzz_NAME, e.g. send_verify)
 #   scripts/fuzz.sh --all [SECONDS]           every target for SECONDS each, one after the other
 #   scripts/fuzz.sh --list                    the target names
+#   --runs N (after --all or --target NAME)   stop each target after N executions (libFuzzer
+#                                             -runs=N), SECONDS still the cap: the campaign is
+#                                             nice -n 19 scripts/fuzz.sh --all --runs 10000000 3600
 #
 # Configures build-fuzz (CC=clang, -Dfuzz=true: the libraries without DPDK, fmipctl's decode
 # code and tests/fuzz), builds the targets, and runs each over a temporary copy of its seed
@@ -19,16 +22,18 @@
 # reports).  On a finding the sanitizer report and the reproducer's path follow on stderr, and
 # the exit status is 1.  The targets are listed by meson introspection of build-fuzz, i.e. the
 # rows of tests/fuzz/meson.build.
+# (S s: the seconds the run took.)
 # Environment: FUZZ_BUILD_DIR (default <repo>/build-fuzz); FUZZ_KEEP=1 keeps the work
-# directories (grown corpora); FUZZ_JOBS is not used (one process).
+# directories (grown corpora); FUZZ_TARGETS="a b ..." runs those targets of --all, in that
+# order (e.g. the fastest first); one libFuzzer process at a time (no -jobs/-workers).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-mode=one target=decode secs=60
+mode=one target=decode secs=60 runs=
 
 usage() {
-	sed -n '2,8p' "$0" >&2
+	sed -n '2,11p' "$0" >&2
 	exit 2
 }
 case "${1:-}" in
@@ -37,6 +42,12 @@ case "${1:-}" in
 --target) [ $# -ge 2 ] || usage; target=$2; shift 2 ;;
 -h | --help) usage ;;
 esac
+if [ "${1:-}" = --runs ]; then
+	[ $# -ge 2 ] && [ "$mode" != list ] || usage
+	runs=$2
+	shift 2
+	case "$runs" in '' | *[!0-9]*) usage ;; esac
+fi
 [ $# -le 1 ] || usage
 secs=${1:-60}
 case "$secs" in '' | *[!0-9]*) usage ;; esac
@@ -68,12 +79,20 @@ if [ "$mode" = one ]; then
 		exit 2
 	}
 	targets=$target
+elif [ -n "${FUZZ_TARGETS:-}" ]; then
+	for t in $FUZZ_TARGETS; do
+		echo "$targets" | grep -qx "$t" || {
+			echo "fuzz: no target '$t' (scripts/fuzz.sh --list)" >&2
+			exit 2
+		}
+	done
+	targets=$FUZZ_TARGETS
 fi
 ninja -C "$build" $(for t in $targets; do echo "tests/fuzz/fuzz_$t"; done) >/dev/null
 
 # run NAME: fuzz one target for $secs seconds; prints its line; returns 1 on a finding.
 run() {
-	local name=$1 seeds work dict opts rc execs eps cov ft n0 n1 findings status
+	local name=$1 seeds work dict opts rc execs eps cov ft n0 n1 findings status t0 t1
 	seeds=$root/tests/fuzz/corpus_$name
 	[ "$name" = decode ] && seeds=$root/tests/fuzz/corpus
 	dict=$root/tests/fuzz/fuzz_$name.dict
@@ -85,15 +104,17 @@ run() {
 	[ -d "$seeds" ] && cp "$seeds"/* "$work/corpus/" 2>/dev/null || true
 	n0=$(ls "$work/corpus" | wc -l)
 
+	t0=$(date +%s)
 	set +e
 	# shellcheck disable=SC2086 # $opts is a list of flags
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
 		"$build/tests/fuzz/fuzz_$name" "$work/corpus" \
 		-max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=4096 \
-		-dict="$dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1 $opts \
-		>"$work/log" 2>&1
+		-dict="$dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+		${runs:+-runs="$runs"} $opts >"$work/log" 2>&1
 	rc=$?
 	set -e
+	t1=$(date +%s)
 	execs=$(grep -ho 'stat::number_of_executed_units: [0-9]*' "$work/log" | awk '{print $2}' | tail -1)
 	eps=$(grep -ho 'stat::average_exec_per_sec: *[0-9]*' "$work/log" | awk '{print $2}' | tail -1)
 	cov=$(grep -ho 'cov: [0-9]*' "$work/log" | tail -1 | awk '{print $2}')
@@ -107,7 +128,7 @@ run() {
 	[ "$findings" -eq 0 ] || status=FINDING
 	printf '%-24s %-7s execs %s  exec/s %s  cov %s  ft %s  corpus %s->%s  findings %s  %s s\n' \
 		"fuzz_$name" "$status" "${execs:-0}" "${eps:-0}" "${cov:-0}" "${ft:-0}" "$n0" "$n1" \
-		"$findings" "$secs"
+		"$findings" "$((t1 - t0))"
 	if [ "$status" != ok ]; then
 		{
 			echo "fuzz_$name: libFuzzer exit $rc; artifacts in $work/artifacts:"

@@ -16,6 +16,8 @@
  */
 #include <string.h>
 
+#include <openssl/err.h>
+
 #include "fuzz.h"
 #include "fz.h"
 
@@ -79,5 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	send_cpa_client_reset(&c);
+	/* OpenSSL's error queue keeps what a refused certificate left (allocated strings): emptied
+	 * so that every input frees what it allocated — else libFuzzer takes each for a possible
+	 * leak and runs a full LeakSanitizer scan after it (~80 % of the time, 1,220 -> 7,100
+	 * exec/s; docs/fuzzing.md). */
+	ERR_clear_error();
 	return 0;
 }

@@ -26,6 +26,43 @@ static const uint8_t req_ll[16] = { 0xfe, 0x80, [15] = 1 };
 static const uint8_t req_global[16] = { 0x20, 0x03, [15] = 1 };
 static const uint8_t unspec[16];
 
+/* Answers whose path a host has validated already (FNV-1a 64 of every octet of out and its
+ * fields): the validation (d2i_X509, X509_verify_cert, RSA) is a pure function of them, and
+ * redoing it for the same answer — nearly every input's — took most of the time (~900 exec/s).
+ * Every answer is still decoded and checked in full. */
+#define SEEN 64
+static uint64_t seen[SEEN];
+static unsigned n_seen, next; /* how many are in seen[], where the next goes */
+
+static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const uint8_t *)p)[i]) * 1099511628211ull;
+	return h;
+}
+
+static bool answer_seen(const struct send_cpa_out *out)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	h = fnv64(h, &out->n, sizeof(out->n));
+	h = fnv64(h, &out->path_found, sizeof(out->path_found));
+	h = fnv64(h, &out->identifier, sizeof(out->identifier));
+	h = fnv64(h, out->dst, sizeof(out->dst));
+	for (unsigned i = 0; i < out->n; i++) {
+		h = fnv64(h, &out->len[i], sizeof(out->len[i]));
+		h = fnv64(h, out->pkt[i], out->len[i]);
+	}
+	for (unsigned i = 0; i < n_seen; i++)
+		if (seen[i] == h)
+			return true;
+	seen[next] = h;
+	next = (next + 1) % SEEN;
+	if (n_seen < SEEN)
+		n_seen++;
+	return false;
+}
+
 static void check_answer(const struct send_cpa_out *out)
 {
 	struct send_cpa_client c;
@@ -33,7 +70,6 @@ static void check_answer(const struct send_cpa_out *out)
 	int r = SEND_R_INCOMPLETE;
 	unsigned all = 0;
 
-	send_cpa_client_init(&c, fz_trust(), out->identifier);
 	for (unsigned i = 0; i < out->n; i++) {
 		if (out->len[i] > sizeof(out->pkt[i]) ||
 		    wire_decode_frame(out->pkt[i], out->len[i], WIRE_LINK_RAW6, &f) != WIRE_OK ||
@@ -41,6 +77,12 @@ static void check_answer(const struct send_cpa_out *out)
 		    memcmp(f.ip.src, fz_ar1_ll, 16) != 0 || memcmp(f.ip.dst, out->dst, 16) != 0 ||
 		    f.nd.cpa.identifier != out->identifier)
 			abort();
+	}
+	if (answer_seen(out))
+		return;
+	send_cpa_client_init(&c, fz_trust(), out->identifier);
+	for (unsigned i = 0; i < out->n; i++) {
+		(void)wire_decode_frame(out->pkt[i], out->len[i], WIRE_LINK_RAW6, &f);
 		all = f.nd.cpa.all_components;
 		r = send_cpa_process_frame(&c, &f, NULL, 0);
 	}

@@ -53,4 +53,10 @@ unsigned config_find_line(const char *file, const char *section, const char *key
 /* The pre-scan: 0, or -1 with *line and msg (what rte_cfgfile would get wrong silently). */
 int config_scan(const char *file, unsigned *line, char *msg, size_t msglen);
 
+/* load.c: rte_cfgfile's view of file as config_load reads it (NULL: it cannot parse it); the
+ * sections (by index) and entries (by name) of it that config_load skips: comments. */
+struct rte_cfgfile *config_cfgfile_load(const char *file);
+bool config_cfgfile_section_skipped(int index);
+bool config_cfgfile_entry_skipped(const char *name);
+
 #endif /* FMIPGW_CONFIG_INT_H */

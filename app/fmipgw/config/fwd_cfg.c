@@ -5,9 +5,12 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config_int.h"
 
@@ -139,19 +142,44 @@ int config_fwd_entry(struct gw_config *cfg, const char *section, const char *key
 	return 0;
 }
 
+/* The route file, opened for reading: a regular file only (a FIFO or a terminal would block
+ * start-up, --check and the control lcore's SIGHUP reload; a directory would read as empty). */
+static FILE *routes_open(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "[routes] file '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "[routes] file '%s' is not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "[routes] file '%s': %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 /* [routes] file: one route line per line; '#' or ';' start a comment. */
 static int routes_file(struct gw_config *cfg, char *err, size_t errlen)
 {
 	struct gw_fwd_cfg *fc = &cfg->fwd;
-	FILE *f = fopen(fc->file, "r");
+	FILE *f = routes_open(fc->file, err, errlen);
 	char buf[512], e[160];
 	unsigned n = 0;
 	int rc = 0;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "[routes] file '%s': %s", fc->file, strerror(errno));
+	if (f == NULL)
 		return -1;
-	}
 	while (rc == 0 && fgets(buf, sizeof(buf), f) != NULL) {
 		char *s = buf, *c;
 		struct route_spec r;

@@ -113,6 +113,8 @@ static int load_section(struct rte_cfgfile *cf, const char *sec, struct gw_confi
 		void *b =
 		    ki >= 0 && config_keys[ki].ap_ext ? (void *)&cfg->ap_ext[cfg->n_aps] : base;
 
+		if (config_cfgfile_entry_skipped(ent[i].name))
+			continue;
 		if (ki < 0) /* route.<label>, static.<label> (fwd_cfg.c) */
 			fr = config_fwd_entry(cfg, sec, ent[i].name, v, e, sizeof(e));
 		if (fr < 0)
@@ -137,6 +139,26 @@ static int load_section(struct rte_cfgfile *cf, const char *sec, struct gw_confi
 	return rc;
 }
 
+/* '#' starts a comment line (conf/fmipgw.conf), but rte_cfgfile knows one comment character,
+ * ';': it reads a '#' line holding a '=' as an entry named "#...", of the section above it or,
+ * before the first section, of the GLOBAL section CFG_FLAG_GLOBAL_SECTION opens first (without
+ * it such a line fails the whole file).  The pre-scan refuses every other entry outside a
+ * section, so section 0 holds only those. */
+struct rte_cfgfile *config_cfgfile_load(const char *file)
+{
+	return rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES | CFG_FLAG_GLOBAL_SECTION);
+}
+
+bool config_cfgfile_section_skipped(int index)
+{
+	return index == 0;
+}
+
+bool config_cfgfile_entry_skipped(const char *name)
+{
+	return name[0] == '#';
+}
+
 static int load_sections(struct rte_cfgfile *cf, struct gw_config *cfg, struct fail *f)
 {
 	int nsec = rte_cfgfile_num_sections(cf, NULL, 0), rc = 0;
@@ -156,7 +178,8 @@ static int load_sections(struct rte_cfgfile *cf, struct gw_config *cfg, struct f
 			rc = failed(f, 0, "cannot read sections");
 	}
 	for (int s = 0; s < nsec && rc == 0; s++)
-		rc = load_section(cf, names[s], cfg, f);
+		if (!config_cfgfile_section_skipped(s))
+			rc = load_section(cf, names[s], cfg, f);
 	free(names);
 	return rc;
 }
@@ -292,7 +315,7 @@ int config_load(const char *file, struct gw_config *cfg, char *err, size_t errle
 	}
 	if (config_scan(file, &f.line, f.msg, sizeof(f.msg)) < 0)
 		goto fail;
-	cf = rte_cfgfile_load(file, CFG_FLAG_EMPTY_VALUES);
+	cf = config_cfgfile_load(file);
 	if (cf == NULL) {
 		failed(&f, 0, "rte_cfgfile cannot parse the file");
 		goto fail;

@@ -4,7 +4,10 @@
  * some malformed lines silently, cuts long ones (names at CFG_NAME_LEN - 1, values at
  * CFG_VALUE_LEN - 1, lines at its read buffer) and keeps one of two duplicates: the pre-scan
  * refuses all of these first, with their line.  config_find_line() finds the line of a key
- * for messages about values (load.c), and nothing else.
+ * for messages about values (load.c), and nothing else.  Both read each line exactly as
+ * rte_cfgfile does (line_split: its comment, white-space and escape rules), so that what the
+ * scan checks and where the finder looks are what config_load gets (tests/fuzz/fuzz_config.c
+ * checks that they agree).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,41 +29,83 @@ char *config_trim(char *s)
 	return s;
 }
 
+/* rte_cfgfile's white space (_strip: isspace in the C locale), both ends, in place. */
+static char *strip(char *s)
+{
+	static const char ws[] = " \t\n\v\f\r";
+	char *e;
+
+	s += strspn(s, ws);
+	e = s + strlen(s);
+	while (e > s && strchr(ws, e[-1]) != NULL)
+		*--e = '\0';
+	return s;
+}
+
+enum line_kind { LINE_SKIP, LINE_SECTION, LINE_ENTRY, LINE_BAD };
+
+/*
+ * One line as rte_cfgfile_load() reads it, in place (DPDK 22.11 lib/cfgfile): cut at its
+ * first ';' unless a '\\' precedes it (then not cut at all), white space stripped; "[NAME]"
+ * (anything after ']' ignored) or "KEY = VALUE" split at the first '=', both stripped, "\\;"
+ * in the value read as ';'.  Lines rte_cfgfile skips silently (no '=') are LINE_BAD here, and
+ * '#' lines are comments (rte_cfgfile reads them as keys when they hold a '=': load.c skips
+ * those entries).
+ */
+static enum line_kind line_split(char *s, char **name, char **value)
+{
+	char *c = strchr(s, ';'), *e;
+
+	if (c != NULL && (c == s || c[-1] != '\\'))
+		*c = '\0';
+	s = strip(s);
+	if (*s == '\0' || *s == '#')
+		return LINE_SKIP;
+	if (*s == '[') {
+		e = strchr(s, ']');
+		if (e == NULL)
+			return LINE_BAD;
+		*e = '\0';
+		*name = strip(s + 1);
+		return LINE_SECTION;
+	}
+	e = strchr(s, '=');
+	if (e == NULL || e == s)
+		return LINE_BAD;
+	*e = '\0';
+	*name = strip(s);
+	*value = strip(e + 1);
+	for (char *b = *value; (b = strchr(b, '\\')) != NULL;)
+		if (b[1] == ';')
+			memmove(b, b + 1, strlen(b)); /* rte_cfgfile drops the '\\' */
+		else
+			b++;
+	return LINE_ENTRY;
+}
+
 unsigned config_find_line(const char *file, const char *section, const char *key)
 {
 	FILE *f = fopen(file, "r");
-	char buf[1024];
+	char *buf = NULL, *name, *value;
+	size_t cap = 0;
 	unsigned n = 0, found = 0;
 	bool in = false;
 
 	if (f == NULL)
 		return 0;
-	while (fgets(buf, sizeof(buf), f) != NULL) {
-		char *s = config_trim(buf), *e;
+	while (found == 0 && getline(&buf, &cap, f) > 0) {
+		enum line_kind k = line_split(buf, &name, &value);
 
 		n++;
-		if (*s == '[') {
-			e = strchr(s, ']');
-			if (e != NULL)
-				*e = '\0';
-			in = strcmp(config_trim(s + 1), section) == 0;
-			if (in && key == NULL) {
+		if (k == LINE_SECTION) {
+			in = strcmp(name, section) == 0;
+			if (in && key == NULL)
 				found = n;
-				break;
-			}
-			continue;
-		}
-		if (!in || key == NULL || *s == ';' || *s == '#')
-			continue;
-		e = strchr(s, '=');
-		if (e == NULL)
-			continue;
-		*e = '\0';
-		if (strcmp(config_trim(s), key) == 0) {
+		} else if (k == LINE_ENTRY && in && key != NULL && strcmp(name, key) == 0) {
 			found = n;
-			break;
 		}
 	}
+	free(buf);
 	fclose(f);
 	return found;
 }
@@ -101,42 +146,52 @@ static int seen_check(struct scan *sc, const char *sec, const char *key, unsigne
 	return 0;
 }
 
-/* One trimmed, non-empty, non-comment line n: 0, or -1 with msg. */
-static int scan_line(struct scan *sc, char *s, unsigned n, char *msg, size_t msglen)
+/* Line n (len octets read, its newline included): 0, or -1 with msg. */
+static int scan_line(struct scan *sc, char *s, size_t len, unsigned n, char *msg, size_t msglen)
 {
-	char *eq;
+	/* rte_cfgfile_load() reads lines with fgets into CFG_NAME_LEN + CFG_VALUE_LEN + 4 */
+	const size_t max_line = CFG_NAME_LEN + CFG_VALUE_LEN + 2;
+	char *name, *value;
 
-	if ((*s == '[' && strchr(s, ']') == NULL) ||
-	    (*s != '[' && (strchr(s, '=') == NULL || *s == '='))) {
-		snprintf(msg, msglen, "syntax error (expected [section] or key = value)");
+	if (len > 0 && s[len - 1] == '\n')
+		len--;
+	if (len > max_line) {
+		snprintf(msg, msglen, "line longer than %zu characters", max_line);
 		return -1;
 	}
-	if (*s == '[') {
-		if ((size_t)(strchr(s, ']') - s - 1) >= CFG_NAME_LEN) {
+	if (memchr(s, '\0', len) != NULL) {
+		snprintf(msg, msglen, "NUL character in the line");
+		return -1;
+	}
+	switch (line_split(s, &name, &value)) {
+	case LINE_SKIP:
+		return 0;
+	case LINE_BAD:
+		snprintf(msg, msglen, "syntax error (expected [section] or key = value)");
+		return -1;
+	case LINE_SECTION:
+		if (strlen(name) >= CFG_NAME_LEN) {
 			snprintf(msg, msglen, "section name longer than %d characters",
 				 CFG_NAME_LEN - 1);
 			return -1;
 		}
-		*strchr(s, ']') = '\0';
-		snprintf(sc->cursec, sizeof(sc->cursec), "%s", config_trim(s + 1));
+		snprintf(sc->cursec, sizeof(sc->cursec), "%s", name);
 		return seen_check(sc, sc->cursec, "", n, msg, msglen);
+	case LINE_ENTRY:
+		break;
 	}
 	if (sc->cursec[0] == '\0') {
 		snprintf(msg, msglen,
 			 "key outside of any section (a [section] line must come first)");
 		return -1;
 	}
-	eq = strchr(s, '=');
-	*eq = '\0';
-	if (strlen(config_trim(s)) >= CFG_NAME_LEN) {
+	if (strlen(name) >= CFG_NAME_LEN) {
 		snprintf(msg, msglen, "key name longer than %d characters", CFG_NAME_LEN - 1);
 		return -1;
 	}
-	if (seen_check(sc, sc->cursec, config_trim(s), n, msg, msglen) < 0)
+	if (seen_check(sc, sc->cursec, name, n, msg, msglen) < 0)
 		return -1;
-	if (strchr(eq + 1, ';') != NULL)
-		*strchr(eq + 1, ';') = '\0'; /* rte_cfgfile drops comments */
-	if (strlen(config_trim(eq + 1)) >= CFG_VALUE_LEN) {
+	if (strlen(value) >= CFG_VALUE_LEN) {
 		snprintf(msg, msglen, "value longer than %d characters (rte_cfgfile would cut it)",
 			 CFG_VALUE_LEN - 1);
 		return -1;
@@ -146,11 +201,11 @@ static int scan_line(struct scan *sc, char *s, unsigned n, char *msg, size_t msg
 
 int config_scan(const char *file, unsigned *line, char *msg, size_t msglen)
 {
-	/* rte_cfgfile_load() reads lines with fgets into CFG_NAME_LEN + CFG_VALUE_LEN + 4 */
-	const size_t max_line = CFG_NAME_LEN + CFG_VALUE_LEN + 2;
 	struct scan sc = { .cursec = "" };
 	FILE *f = fopen(file, "r");
-	char buf[1024];
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
 	unsigned n = 0;
 	int rc = 0;
 
@@ -160,24 +215,11 @@ int config_scan(const char *file, unsigned *line, char *msg, size_t msglen)
 		snprintf(msg, msglen, "cannot read the file");
 		rc = -1;
 	}
-	while (rc == 0 && fgets(buf, sizeof(buf), f) != NULL) {
-		size_t len = strlen(buf);
-		bool nl = len > 0 && buf[len - 1] == '\n';
-		char *s;
-
-		n++;
-		if ((!nl && !feof(f)) || (nl ? len - 1 : len) > max_line) {
-			snprintf(msg, msglen, "line longer than %zu characters", max_line);
-			rc = -1;
-			break;
-		}
-		s = config_trim(buf);
-		if (*s == '\0' || *s == ';' || *s == '#')
-			continue;
-		rc = scan_line(&sc, s, n, msg, msglen);
-	}
+	while (rc == 0 && (len = getline(&buf, &cap, f)) > 0)
+		rc = scan_line(&sc, buf, (size_t)len, ++n, msg, msglen);
 	if (f != NULL)
 		fclose(f);
+	free(buf);
 	free(sc.seen);
 	free(sc.seen_line);
 	*line = n;

@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * fmipgw telemetry commands (telemetry.h lists them).  DPDK 22.11 callbacks take no user
- * argument: the one file-scope pointer below is the context (set once before registration,
- * never changed).  /fmipgw/binding reads the binding table the same way as /fmipgw/key.  Counter
- * reads race benignly with the lcores that own them (aligned 64-bit relaxed loads).  /fmipgw/key
- * reads the key table as an RCU reader with its own QSBR thread id (n_workers), online only for the
- * lookup; a spinlock serialises telemetry clients (each has its own thread) on that id — never on
- * the fast path.
+ * fmipgw telemetry (telemetry.h lists the commands): the teardown guard, the registration,
+ * and the counter and configuration commands (/fmipgw/stats, /fmipgw/lcore, /fmipgw/config;
+ * /fmipgw/routes and /fmipgw/neighbours through fwd_tel.c).  The key and binding table
+ * commands are in tel_tables.c, the parameter parsers in tel_params.c.  DPDK 22.11 callbacks
+ * take no user argument: tel_gw (tel_int.h) is the context (set once before registration, never
+ * changed).  Counter reads race benignly with the lcores that own them (aligned 64-bit relaxed
+ * loads).
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_pause.h>
-#include <rte_spinlock.h>
 #include <rte_telemetry.h>
 
 #include "cp.h"
@@ -24,11 +22,11 @@
 #include "fwd.h"
 #include "fwd_tel.h"
 #include "snapshot.h"
+#include "tel_int.h"
+#include "tel_params.h"
 #include "telemetry.h"
 
-static struct gw *tel_gw;
-/* DPDK serves each telemetry client on its own thread; they share one QSBR thread id. */
-static rte_spinlock_t tel_rcu_lock = RTE_SPINLOCK_INITIALIZER;
+struct gw *tel_gw;
 /* Teardown guard: the telemetry threads outlive the gateway's state (DPDK 22.11 cannot
  * unregister a command).  A command runs only while tel_live; telemetry_stop() clears it and
  * waits until no command is inside (sequentially consistent flag/count pair). */
@@ -175,219 +173,48 @@ static int cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d
 {
 	const struct gw *gw = tel_gw;
 	const struct rte_ring *rings[GW_MAX_WORKERS * (GW_MAX_SLOW + 2)];
+	unsigned wl[GW_MAX_WORKERS], sl[GW_MAX_SLOW], x = 0, n = 0;
+	struct tel_lcores l = { wl, gw->n_workers, sl, gw->n_slow, gw->ctrl->lcore };
+	const struct gw_worker *w;
+	struct gw_counters s;
+	enum tel_role role;
 	unsigned long id;
-	unsigned n = 0;
-	char *end;
 
 	(void)cmd;
-	if (params == NULL || *params == '\0')
-		return -1;
-	id = strtoul(params, &end, 10);
-	if (*end != '\0')
+	if (tel_param_lcore(params, &id) < 0)
 		return -1;
 	rte_tel_data_start_dict(d);
-	for (unsigned i = 0; i < gw->n_workers; i++) {
-		const struct gw_worker *w = gw->workers[i];
-
-		if (w->lcore != id || gw->ctrl->lcore == id)
-			continue;
+	for (unsigned i = 0; i < gw->n_workers; i++)
+		wl[i] = gw->workers[i]->lcore;
+	for (unsigned k = 0; k < gw->n_slow; k++)
+		sl[k] = gw->slow[k]->lcore;
+	role = tel_lcore_role(&l, id, &x);
+	switch (role) {
+	case TEL_ROLE_WORKER:
 		/* its queues to others: the control ring, the slow rings; its distribution ring */
+		w = gw->workers[x];
 		rings[n++] = w->ring;
 		rings[n++] = w->dist_ring;
 		for (unsigned k = 0; k < gw->n_slow; k++)
 			rings[n++] = w->slow_ring[k];
-		return lcore_dict(d, "worker", (int)i, &w->cnt, rings, n);
-	}
-	for (unsigned k = 0; k < gw->n_slow; k++) {
-		if (gw->slow[k]->lcore != id)
-			continue;
+		return lcore_dict(d, "worker", (int)x, &w->cnt, rings, n);
+	case TEL_ROLE_SLOW:
 		for (unsigned i = 0; i < gw->n_workers; i++) /* what waits for it */
-			rings[n++] = gw->workers[i]->slow_ring[k];
-		return lcore_dict(d, "slow", (int)k, &gw->slow[k]->cnt, rings, n);
-	}
-	if (gw->ctrl->lcore != id)
-		return -1;
-	for (unsigned i = 0; i < gw->n_workers; i++)
-		rings[n++] = gw->workers[i]->ring;
-	rings[n++] = gw->dec_ring;
-	if (gw->workers[0]->lcore == id) {
-		struct gw_counters s;
-
+			rings[n++] = gw->workers[i]->slow_ring[x];
+		return lcore_dict(d, "slow", (int)x, &gw->slow[x]->cnt, rings, n);
+	case TEL_ROLE_CONTROL:
+	case TEL_ROLE_CONTROL_WORKER:
+		for (unsigned i = 0; i < gw->n_workers; i++)
+			rings[n++] = gw->workers[i]->ring;
+		rings[n++] = gw->dec_ring;
+		if (role == TEL_ROLE_CONTROL)
+			return lcore_dict(d, "control", -1, &gw->ctrl->cnt, rings, n);
 		gw_counters_sum(gw, &s); /* one lcore does everything */
 		return lcore_dict(d, "control+worker", -1, &s, rings, n);
+	case TEL_ROLE_NONE:
+		break;
 	}
-	return lcore_dict(d, "control", -1, &gw->ctrl->cnt, rings, n);
-}
-
-static int cmd_keys(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct keytab_stats st;
-	struct rte_tel_data *per;
-
-	(void)cmd;
-	(void)params;
-	keytab_get_stats(tel_gw->kt, &st);
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "live", st.live);
-	rte_tel_data_add_dict_u64(d, "capacity", keytab_capacity(tel_gw->kt));
-	rte_tel_data_add_dict_u64(d, "added", st.added);
-	rte_tel_data_add_dict_u64(d, "replaced", st.replaced);
-	rte_tel_data_add_dict_u64(d, "deleted", st.deleted);
-	rte_tel_data_add_dict_u64(d, "expired", st.expired);
-	rte_tel_data_add_dict_u64(d, "full", st.full);
-	rte_tel_data_add_dict_u64(d, "errors", st.errors);
-	rte_tel_data_add_dict_u64(d, "freed", st.freed);
-	per = rte_tel_data_alloc();
-	if (per != NULL) {
-		rte_tel_data_start_dict(per);
-		for (int a = 0; a < MAC_AT_MAX; a++) {
-			char name[16];
-
-			if (tel_gw->cfg.mac.at[a].alg == MAC_ALG_NONE)
-				continue;
-			snprintf(name, sizeof(name), "at%d", a);
-			rte_tel_data_add_dict_u64(
-			    per, name,
-			    __atomic_load_n(&tel_gw->ctrl->keys_per_at[a], __ATOMIC_RELAXED));
-		}
-		if (rte_tel_data_add_dict_container(d, "per_at", per, 0) != 0)
-			rte_tel_data_free(per);
-	}
-	return 0;
-}
-
-/* The telemetry threads' one RCU reader id, online only around a lookup: records found stay
- * valid until tel_reader_offline(). */
-static void tel_reader_online(void)
-{
-	rte_spinlock_lock(&tel_rcu_lock);
-	rte_rcu_qsbr_thread_online(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
-}
-
-static void tel_reader_offline(void)
-{
-	rte_rcu_qsbr_quiescent(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
-	rte_rcu_qsbr_thread_offline(tel_gw->qsv, gw_qsbr_telemetry(tel_gw));
-	rte_spinlock_unlock(&tel_rcu_lock);
-}
-
-static int cmd_key(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	uint8_t a[16];
-	const uint8_t *cgas[1] = { a };
-	hash_sig_t sig[1];
-	struct keytab_rec *rec[1];
-	uint64_t now_s = gw_now_s(tel_gw);
-
-	(void)cmd;
-	if (params == NULL || inet_pton(AF_INET6, params, a) != 1)
-		return -1;
-	sig[0] = keytab_sig(tel_gw->kt, a);
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "address", params);
-	tel_reader_online();
-	if (keytab_lookup_bulk(tel_gw->kt, cgas, sig, 1, rec) == 1) {
-		const struct keytab_rec *r = rec[0];
-		uint32_t ls = __atomic_load_n(&r->last_seq, __ATOMIC_RELAXED);
-		uint64_t exp = __atomic_load_n(&r->expires, __ATOMIC_RELAXED);
-		char hex[41];
-
-		for (int i = 0; i < 20; i++)
-			snprintf(hex + 2 * i, 3, "%02x", r->pk_sha1[i]);
-		rte_tel_data_add_dict_string(
-		    d, "state", dp_fbu_key_rules(r, now_s) == DP_FBU_GO ? "live" : "expired");
-		rte_tel_data_add_dict_u64(d, "at", r->at);
-		rte_tel_data_add_dict_string(d, "alg", mac_alg_name((enum mac_alg)r->mac.alg));
-		rte_tel_data_add_dict_u64(d, "tag_len", r->mac.tag_len);
-		rte_tel_data_add_dict_string(d, "pk_sha1", hex);
-		rte_tel_data_add_dict_u64(d, "age_s", now_s - r->issued);
-		rte_tel_data_add_dict_u64(d, "expires_in_s", exp > now_s ? exp - now_s : 0);
-		rte_tel_data_add_dict_u64(d, "hk_lifetime_s", r->hk_expires - r->issued);
-		rte_tel_data_add_dict_u64(d, "fbu_seen", (ls >> 16) & 1);
-		rte_tel_data_add_dict_u64(d, "last_seq", ls & 0xffff);
-	} else {
-		rte_tel_data_add_dict_string(d, "state", "absent");
-	}
-	tel_reader_offline();
-	return 0;
-}
-
-/* The binding table's writer statistics (lib/binding), by name. */
-#define BSTAT(f)                                      \
-	{                                             \
-#f, offsetof(struct binding_stats, f) \
-	}
-static const struct {
-	const char *name;
-	size_t off;
-} bstats[] = { BSTAT(added),   BSTAT(replaced), BSTAT(activated), BSTAT(torn_down), BSTAT(deleted),
-	       BSTAT(expired), BSTAT(stale),	BSTAT(full),	  BSTAT(errors),    BSTAT(freed) };
-#undef BSTAT
-
-static int cmd_bindings(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct binding_stats st;
-	const struct binding_table *bt = tel_gw->bt;
-
-	(void)cmd;
-	(void)params;
-	rte_tel_data_start_dict(d);
-	if (bt == NULL)
-		return 0;
-	binding_get_stats(bt, &st);
-	rte_tel_data_add_dict_u64(d, "count", binding_count(bt));
-	rte_tel_data_add_dict_u64(d, "capacity", binding_capacity(bt));
-	for (size_t i = 0; i < sizeof(bstats) / sizeof(bstats[0]); i++)
-		rte_tel_data_add_dict_u64(
-		    d, bstats[i].name,
-		    *(const uint64_t *)(const void *)((const uint8_t *)&st + bstats[i].off));
-	return 0;
-}
-
-static void add_addr(struct rte_tel_data *d, const char *name, const uint8_t a[16])
-{
-	char s[INET6_ADDRSTRLEN];
-
-	rte_tel_data_add_dict_string(d, name, inet_ntop(AF_INET6, a, s, sizeof(s)) ? s : "?");
-}
-
-/* One binding as an RCU reader (the telemetry QSBR id, like /fmipgw/key): NCoA, state,
- * lifetime left, traffic; never key material (not even the key reference). */
-static int cmd_binding(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	uint8_t a[16];
-	const uint8_t *pcoas[1] = { a };
-	hash_sig_t sig[1];
-	const struct binding_rec *rec[1];
-	const struct binding_table *bt = tel_gw->bt;
-	struct binding_info bi;
-
-	(void)cmd;
-	if (params == NULL || bt == NULL || inet_pton(AF_INET6, params, a) != 1)
-		return -1;
-	sig[0] = binding_sig(bt, a);
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "pcoa", params);
-	tel_reader_online();
-	if (binding_lookup_bulk(bt, pcoas, sig, 1, rec) == 1) {
-		binding_info_get(bt, rec[0], gw_now_s(tel_gw), &bi);
-		rte_tel_data_add_dict_string(d, "state",
-					     bi.state == BINDING_ACTIVE ? "active" : "pending");
-		add_addr(d, "ncoa", bi.ncoa);
-		add_addr(d, "par", bi.par);
-		add_addr(d, "tunnel_source", bi.tun_src);
-		rte_tel_data_add_dict_u64(d, "seq", bi.seq);
-		rte_tel_data_add_dict_u64(d, "lifetime_s", bi.lifetime);
-		rte_tel_data_add_dict_u64(d, "left_s", bi.left);
-		rte_tel_data_add_dict_u64(d, "tunnelled_packets", bi.ctr.tun_pkts);
-		rte_tel_data_add_dict_u64(d, "tunnelled_bytes", bi.ctr.tun_bytes);
-		rte_tel_data_add_dict_u64(d, "reverse_packets", bi.ctr.rev_pkts);
-		rte_tel_data_add_dict_u64(d, "reverse_bytes", bi.ctr.rev_bytes);
-	} else {
-		rte_tel_data_add_dict_string(d, "state", "absent");
-	}
-	tel_reader_offline();
-	return 0;
+	return -1;
 }
 
 static int cmd_config(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -472,13 +299,13 @@ static int cmd_snapshot(const char *cmd, const char *params, struct rte_tel_data
 TEL_GUARDED(cmd_stats)
 TEL_GUARDED(cmd_snapshot)
 TEL_GUARDED(cmd_lcore)
-TEL_GUARDED(cmd_keys)
-TEL_GUARDED(cmd_key)
+TEL_GUARDED(tel_cmd_keys)
+TEL_GUARDED(tel_cmd_key)
 TEL_GUARDED(cmd_config)
 TEL_GUARDED(cmd_routes)
 TEL_GUARDED(cmd_neighbours)
-TEL_GUARDED(cmd_bindings)
-TEL_GUARDED(cmd_binding)
+TEL_GUARDED(tel_cmd_bindings)
+TEL_GUARDED(tel_cmd_binding)
 
 static bool name_ok(const char *s)
 {
@@ -499,16 +326,17 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 		{ "/fmipgw/stats", cmd_stats_guarded,
 		  "fmipgw counters summed over lcores. No parameters" },
 		{ "/fmipgw/lcore", cmd_lcore_guarded, "one lcore's counters. Parameter: lcore id" },
-		{ "/fmipgw/keys", cmd_keys_guarded, "handover-key table summary. No parameters" },
-		{ "/fmipgw/key", cmd_key_guarded,
+		{ "/fmipgw/keys", tel_cmd_keys_guarded,
+		  "handover-key table summary. No parameters" },
+		{ "/fmipgw/key", tel_cmd_key_guarded,
 		  "one key record, no secrets. Parameter: IPv6 address" },
 		{ "/fmipgw/config", cmd_config_guarded, "effective configuration. No parameters" },
 		{ "/fmipgw/routes", cmd_routes_guarded, "the FIB and its routes. No parameters" },
 		{ "/fmipgw/neighbours", cmd_neighbours_guarded,
 		  "the neighbour table. No parameters" },
-		{ "/fmipgw/bindings", cmd_bindings_guarded,
+		{ "/fmipgw/bindings", tel_cmd_bindings_guarded,
 		  "binding table summary (count, capacity, writer statistics). No parameters" },
-		{ "/fmipgw/binding", cmd_binding_guarded,
+		{ "/fmipgw/binding", tel_cmd_binding_guarded,
 		  "one binding, no key material. Parameter: the PCoA" },
 		{ "/fmipgw/snapshot", cmd_snapshot_guarded,
 		  "the key table's sealed snapshot and key import. No parameters" },
