@@ -42,6 +42,71 @@ static int parse_hex16(const char *s, uint8_t out[16])
 	return 0;
 }
 
+/* PREFIX or PREFIX/64 -> the prefix's 16 octets; 0, or FMIPCTL_EXIT_USAGE (told). */
+static int parse_prefix64(const char *prefix, uint8_t pfx[16])
+{
+	char pbuf[64];
+	const char *slash = strchr(prefix, '/');
+	size_t plen = slash ? (size_t)(slash - prefix) : strlen(prefix);
+
+	if (plen >= sizeof(pbuf) || (slash && strcmp(slash, "/64") != 0)) {
+		fprintf(stderr, "fmipctl cga gen: --prefix must be an IPv6 /64\n");
+		return FMIPCTL_EXIT_USAGE;
+	}
+	memcpy(pbuf, prefix, plen);
+	pbuf[plen] = 0;
+	if (inet_pton(AF_INET6, pbuf, pfx) != 1) {
+		fprintf(stderr, "fmipctl cga gen: bad prefix '%s'\n", pbuf);
+		return FMIPCTL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The DER SubjectPublicKeyInfo of the PEM private (or public) key in key_file; its length,
+ * 0 when unreadable or too large (told). */
+static size_t read_pubkey_der(const char *key_file, uint8_t *der, size_t cap)
+{
+	BIO *b = BIO_new_file(key_file, "r");
+	EVP_PKEY *key = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+	size_t dlen;
+
+	BIO_free(b);
+	if (key == NULL) {
+		/* a public key will do as well */
+		b = BIO_new_file(key_file, "r");
+		key = b ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
+		BIO_free(b);
+	}
+	ERR_clear_error();
+	if (key == NULL) {
+		fprintf(stderr, "fmipctl cga gen: %s: cannot read a PEM key\n", key_file);
+		return 0;
+	}
+	dlen = cga_pubkey_der(key, der, cap);
+	EVP_PKEY_free(key);
+	if (dlen == 0)
+		fprintf(stderr, "fmipctl cga gen: %s: key too large\n", key_file);
+	return dlen;
+}
+
+/* Write the CGA Parameters to out; 0, or FMIPCTL_EXIT_FAIL (told). */
+static int write_params(const char *out, const uint8_t *params, size_t len)
+{
+	FILE *f = fopen(out, "wb");
+
+	if (f == NULL || fwrite(params, 1, len, f) != len) {
+		if (f)
+			fclose(f);
+		fprintf(stderr, "fmipctl cga gen: %s: cannot write\n", out);
+		return FMIPCTL_EXIT_FAIL;
+	}
+	if (fclose(f) != 0) {
+		fprintf(stderr, "fmipctl cga gen: %s: cannot write\n", out);
+		return FMIPCTL_EXIT_FAIL;
+	}
+	return 0;
+}
+
 static int cga_gen(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -90,40 +155,11 @@ static int cga_gen(int argc, char **argv)
 	if (key_file == NULL || prefix == NULL || optind != argc)
 		return cga_usage(stderr, FMIPCTL_EXIT_USAGE);
 
-	char pbuf[64];
-	const char *slash = strchr(prefix, '/');
-	size_t plen = slash ? (size_t)(slash - prefix) : strlen(prefix);
-	if (plen >= sizeof(pbuf) || (slash && strcmp(slash, "/64") != 0)) {
-		fprintf(stderr, "fmipctl cga gen: --prefix must be an IPv6 /64\n");
+	if (parse_prefix64(prefix, pfx) != 0)
 		return FMIPCTL_EXIT_USAGE;
-	}
-	memcpy(pbuf, prefix, plen);
-	pbuf[plen] = 0;
-	if (inet_pton(AF_INET6, pbuf, pfx) != 1) {
-		fprintf(stderr, "fmipctl cga gen: bad prefix '%s'\n", pbuf);
-		return FMIPCTL_EXIT_USAGE;
-	}
-
-	BIO *b = BIO_new_file(key_file, "r");
-	EVP_PKEY *key = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
-	BIO_free(b);
-	if (key == NULL) {
-		/* a public key will do as well */
-		b = BIO_new_file(key_file, "r");
-		key = b ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
-		BIO_free(b);
-	}
-	ERR_clear_error();
-	if (key == NULL) {
-		fprintf(stderr, "fmipctl cga gen: %s: cannot read a PEM key\n", key_file);
+	size_t dlen = read_pubkey_der(key_file, der, sizeof(der));
+	if (dlen == 0)
 		return FMIPCTL_EXIT_FAIL;
-	}
-	size_t dlen = cga_pubkey_der(key, der, sizeof(der));
-	EVP_PKEY_free(key);
-	if (dlen == 0) {
-		fprintf(stderr, "fmipctl cga gen: %s: key too large\n", key_file);
-		return FMIPCTL_EXIT_FAIL;
-	}
 
 	struct cga_gen_req req = {
 		.pubkey = der,
@@ -138,19 +174,8 @@ static int cga_gen(int argc, char **argv)
 		fprintf(stderr, "fmipctl cga gen: %s\n", cga_strerror(r));
 		return FMIPCTL_EXIT_FAIL;
 	}
-	if (out != NULL) {
-		FILE *f = fopen(out, "wb");
-		if (f == NULL || fwrite(params, 1, res.params_len, f) != res.params_len) {
-			if (f)
-				fclose(f);
-			fprintf(stderr, "fmipctl cga gen: %s: cannot write\n", out);
-			return FMIPCTL_EXIT_FAIL;
-		}
-		if (fclose(f) != 0) {
-			fprintf(stderr, "fmipctl cga gen: %s: cannot write\n", out);
-			return FMIPCTL_EXIT_FAIL;
-		}
-	}
+	if (out != NULL && write_params(out, params, res.params_len) != 0)
+		return FMIPCTL_EXIT_FAIL;
 	char abuf[INET6_ADDRSTRLEN];
 	inet_ntop(AF_INET6, res.addr, abuf, sizeof(abuf));
 	printf("%s\n", abuf);

@@ -68,81 +68,90 @@ static int map_link(int dlt, enum describe_link *link)
 	}
 }
 
-int cmd_decode(int argc, char **argv)
+/* The decode run's options: --json and the extensions named (decode_ext.h). */
+struct decode_opts {
+	void *ext_ctx[MAX_EXTS];
+	bool ext_on[MAX_EXTS];
+	unsigned n_ext;
+	bool json;
+	bool help; /* --help: the usage was printed, nothing else to do */
+};
+
+/* Parse argv into o; -1: go on (argv[optind] is the capture), else the exit status. */
+static int parse_opts(int argc, char **argv, struct decode_opts *o)
 {
 	struct option opts[MAX_EXTS + 3];
-	struct describe_annotator ann[MAX_EXTS];
-	void *ext_ctx[MAX_EXTS] = { 0 };
-	bool ext_on[MAX_EXTS] = { 0 };
-	unsigned n_ext = 0, n_ann = 0, k = 0;
-	bool json = false;
-	int c, rc = FMIPCTL_EXIT_OK;
+	unsigned k = 0;
+	int c;
 
 	opts[k++] = (struct option){ "json", no_argument, NULL, 'j' };
 	opts[k++] = (struct option){ "help", no_argument, NULL, 'h' };
-	for (; decode_exts[n_ext] && n_ext < MAX_EXTS; n_ext++)
-		opts[k++] = (struct option){ decode_exts[n_ext]->name, decode_exts[n_ext]->has_arg,
-					     NULL, 256 + (int)n_ext };
+	for (; decode_exts[o->n_ext] && o->n_ext < MAX_EXTS; o->n_ext++)
+		opts[k++] =
+		    (struct option){ decode_exts[o->n_ext]->name, decode_exts[o->n_ext]->has_arg,
+				     NULL, 256 + (int)o->n_ext };
 	opts[k] = (struct option){ NULL, 0, NULL, 0 };
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		if (c == 'j') {
-			json = true;
+			o->json = true;
 		} else if (c == 'h') {
 			decode_usage(stdout);
+			o->help = true;
 			return FMIPCTL_EXIT_OK;
-		} else if (c >= 256 && c < 256 + (int)n_ext) {
+		} else if (c >= 256 && c < 256 + (int)o->n_ext) {
 			unsigned i = (unsigned)(c - 256);
-			if (decode_exts[i]->parse(&ext_ctx[i], optarg) != 0) {
-				rc = FMIPCTL_EXIT_USAGE;
-				goto out;
-			}
-			ext_on[i] = true;
+			if (decode_exts[i]->parse(&o->ext_ctx[i], optarg) != 0)
+				return FMIPCTL_EXIT_USAGE;
+			o->ext_on[i] = true;
 		} else {
 			decode_usage(stderr);
-			rc = FMIPCTL_EXIT_USAGE;
-			goto out;
+			return FMIPCTL_EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "fmipctl decode: expected one capture file (or -)\n");
 		decode_usage(stderr);
-		rc = FMIPCTL_EXIT_USAGE;
-		goto out;
+		return FMIPCTL_EXIT_USAGE;
 	}
-	for (unsigned i = 0; i < n_ext; i++)
-		if (ext_on[i])
-			ann[n_ann++] =
-			    (struct describe_annotator){ decode_exts[i]->name,
-							 decode_exts[i]->annotate, ext_ctx[i] };
+	return -1;
+}
 
-	const char *path = argv[optind];
+/* The capture at path ("-": stdin) and its link type; NULL when it cannot be read (told). */
+static pcap_t *open_capture(const char *path, enum describe_link *link)
+{
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc =
 	    strcmp(path, "-") ? pcap_open_offline(path, errbuf) : pcap_fopen_offline(stdin, errbuf);
+	int dlt;
+
 	if (!pc) {
 		fprintf(stderr, "fmipctl decode: %s: %s\n", path, errbuf);
-		rc = FMIPCTL_EXIT_FAIL;
-		goto out;
+		return NULL;
 	}
-	enum describe_link link;
-	int dlt = pcap_datalink(pc);
-	if (map_link(dlt, &link) != 0) {
+	dlt = pcap_datalink(pc);
+	if (map_link(dlt, link) != 0) {
 		const char *dn = pcap_datalink_val_to_name(dlt);
 		fprintf(stderr, "fmipctl decode: %s: unsupported link type %s (%d)\n", path,
 			dn ? dn : "?", dlt);
 		pcap_close(pc);
-		rc = FMIPCTL_EXIT_FAIL;
-		goto out;
+		return NULL;
 	}
+	return pc;
+}
 
+/* One line per frame of pc to stdout; the exit status. */
+static int decode_frames(pcap_t *pc, const char *path, enum describe_link link, bool json,
+			 const struct describe_annotator *ann, unsigned n_ann)
+{
 	struct jw w;
-	jw_init(&w, json, stdout_sink, stdout);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t no = 0;
-	int r;
+	int r, rc = FMIPCTL_EXIT_OK;
+
+	jw_init(&w, json, stdout_sink, stdout);
 	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
 		struct fmipctl_frame f;
 		memset(&f, 0, sizeof(f));
@@ -170,16 +179,44 @@ int cmd_decode(int argc, char **argv)
 			(unsigned long long)no, pcap_geterr(pc));
 		rc = FMIPCTL_EXIT_FAIL;
 	}
+	return rc;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+	struct describe_annotator ann[MAX_EXTS];
+	struct decode_opts o = { 0 };
+	enum describe_link link;
+	unsigned n_ann = 0;
+	pcap_t *pc;
+	int rc = parse_opts(argc, argv, &o);
+
+	if (o.help)
+		return rc; /* the usage only: no extension finishes */
+	if (rc >= 0)
+		goto out;
+	rc = FMIPCTL_EXIT_OK;
+	for (unsigned i = 0; i < o.n_ext; i++)
+		if (o.ext_on[i])
+			ann[n_ann++] =
+			    (struct describe_annotator){ decode_exts[i]->name,
+							 decode_exts[i]->annotate, o.ext_ctx[i] };
+	pc = open_capture(argv[optind], &link);
+	if (pc == NULL) {
+		rc = FMIPCTL_EXIT_FAIL;
+		goto out;
+	}
+	rc = decode_frames(pc, argv[optind], link, o.json, ann, n_ann);
 	pcap_close(pc);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "fmipctl decode: write error on standard output\n");
 		rc = FMIPCTL_EXIT_FAIL;
 	}
 out:
-	for (unsigned i = 0; i < n_ext; i++) {
-		if (!ext_on[i] && !ext_ctx[i])
+	for (unsigned i = 0; i < o.n_ext; i++) {
+		if (!o.ext_on[i] && !o.ext_ctx[i])
 			continue;
-		int x = decode_exts[i]->finish ? decode_exts[i]->finish(ext_ctx[i]) : 0;
+		int x = decode_exts[i]->finish ? decode_exts[i]->finish(o.ext_ctx[i]) : 0;
 		if ((rc == FMIPCTL_EXIT_OK || rc >= 3) && x > rc)
 			rc = x;
 	}

@@ -2,7 +2,7 @@
 /*
  * lib/binding — the binding cache's writer side (see binding.h): record pool, counter slots,
  * install / replace / activate / teardown / delete, the expiry sweep.  The rte_hash + RCU
- * part is rcuhash.c, the readers' side binding_read.c.  Pools and free lists are touched by the
+ * part is lib/rcuhash, the readers' side binding_read.c.  Pools and free lists are touched by the
  * writer only (and by the defer queue's callback, which runs on the writer).
  */
 #include <errno.h>

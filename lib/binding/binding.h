@@ -6,7 +6,7 @@
  * The table: PCoA (16 octets) -> binding record (NCoA, PAR address, tunnel source, lifetime,
  * expiry, FBU sequence, state, key reference).  An rte_hash with lock-free readers
  * (RW_CONCURRENCY_LF + EXT_TABLE) and RCU-deferred frees, the pattern of lib/keytab (see
- * keytab.h; shared here through rcuhash.h):
+ * keytab.h; shared through lib/rcuhash):
  *  - one writer, the control lcore, which is never an RCU reader: install / replace,
  *    activate, teardown, delete, expiry sweep;
  *  - readers (worker lcores, the telemetry thread) look up in bulk and report quiescent

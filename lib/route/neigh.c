@@ -8,10 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_errno.h>
-#include <rte_jhash.h>
-#include <rte_random.h>
-
 #include "neigh_priv.h"
 
 static const char *const state_text[] = {
@@ -45,30 +41,26 @@ static void default_free(struct rte_mbuf *m, void *arg)
 	rte_pktmbuf_free(m);
 }
 
-/* Defer queue callback: these records' grace period is over. */
-static void dq_free_cb(void *p, void *e, unsigned int n)
+/* rcuhash callback: this removed record's grace period is over (records are never replaced). */
+static void rec_free_cb(void *arg, void *data, bool deleted)
 {
-	struct neigh_table *t = p;
-	struct neigh_dead *d = e;
+	struct neigh_table *t = arg;
+	struct neigh_rec *r = data;
 
-	for (unsigned int i = 0; i < n; i++) {
-		rte_hash_free_key_with_position(t->h, d[i].pos);
-		memset(d[i].rec, 0, sizeof(*d[i].rec)); /* a late reader sees state NONE */
-		free(d[i].rec);
-		NST_INC(t, freed);
-	}
+	(void)deleted;
+	memset(r, 0, sizeof(*r)); /* a late reader sees state NONE */
+	free(r);
+	NST_INC(t, freed);
 }
 
 int neigh_create(const struct neigh_cfg *cfg, struct neigh_table **out)
 {
-	struct rte_hash_parameters hp = { 0 };
-	struct rte_rcu_qsbr_dq_parameters dp = { 0 };
-	char name[RTE_RCU_QSBR_DQ_NAMESIZE];
+	struct rcuhash_cfg hc = { 0 };
 	struct neigh_table *t;
 	uint32_t headroom;
+	int rc;
 
 	*out = NULL;
-	rte_errno = 0;
 	if (cfg->name == NULL || cfg->capacity == 0 || cfg->qsv == NULL || cfg->retrans_ms == 0 ||
 	    cfg->mcast_solicit == 0 || cfg->ucast_solicit == 0)
 		return -EINVAL;
@@ -81,35 +73,21 @@ int neigh_create(const struct neigh_cfg *cfg, struct neigh_table **out)
 	TAILQ_INIT(&t->dyn);
 	/* key slots of removed entries stay allocated for their grace period */
 	headroom = cfg->capacity / 8 > 64 ? cfg->capacity / 8 : 64;
-	hp.name = cfg->name;
-	hp.entries = cfg->capacity + headroom;
-	hp.key_len = sizeof(struct neigh_key);
-	hp.hash_func = rte_jhash;
-	hp.hash_func_init_val = (uint32_t)rte_rand(); /* against bucket flooding */
-	hp.socket_id = cfg->socket_id;
-	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	t->h = rte_hash_create(&hp);
-	if (t->h == NULL)
-		goto fail;
-	snprintf(name, sizeof(name), "%s_rq", cfg->name);
-	dp.name = name;
-	dp.size = hp.entries;
-	dp.esize = sizeof(struct neigh_dead);
-	dp.trigger_reclaim_limit = 0;
-	dp.max_reclaim_size = 32;
-	dp.free_fn = dq_free_cb;
-	dp.p = t;
-	dp.v = cfg->qsv;
-	t->dq = rte_rcu_qsbr_dq_create(&dp);
-	if (t->dq == NULL)
-		goto fail;
+	hc.name = cfg->name;
+	hc.entries = cfg->capacity + headroom;
+	hc.key_len = sizeof(struct neigh_key);
+	hc.seed = 0; /* random, against bucket flooding */
+	hc.socket_id = cfg->socket_id;
+	hc.qsv = cfg->qsv;
+	hc.free_fn = rec_free_cb;
+	hc.arg = t;
+	rc = rcuhash_create(&hc, &t->rh);
+	if (rc != 0) {
+		free(t);
+		return rc;
+	}
 	*out = t;
 	return 0;
-fail:
-	if (t->h)
-		rte_hash_free(t->h);
-	free(t);
-	return rte_errno ? -rte_errno : -ENOMEM;
 }
 
 void neigh_free(struct neigh_table *t)
@@ -120,13 +98,12 @@ void neigh_free(struct neigh_table *t)
 
 	if (t == NULL)
 		return;
-	rte_rcu_qsbr_dq_delete(t->dq); /* readers offline: reclaims everything pending */
-	while (rte_hash_iterate(t->h, &key, &data, &it) >= 0) {
+	while (rcuhash_iterate(t->rh, &key, &data, &it) >= 0) {
 		struct neigh_rec *r = data;
 		neigh_q_drop(t, r);
 		free(r);
 	}
-	rte_hash_free(t->h);
+	rcuhash_free(t->rh); /* readers offline: reclaims everything pending (rec_free_cb) */
 	free(t);
 }
 
@@ -150,11 +127,7 @@ void neigh_set(struct neigh_rec *r, unsigned state, const uint8_t *mac)
 
 static struct neigh_rec *find(const struct neigh_table *t, const struct neigh_key *k)
 {
-	void *data;
-
-	if (rte_hash_lookup_data(t->h, k, &data) < 0)
-		return NULL;
-	return data;
+	return rcuhash_find(t->rh, k, rcuhash_sig(t->rh, k));
 }
 
 /* A new record in state (published at once); NULL when full (counted) or on error. */
@@ -175,14 +148,11 @@ static struct neigh_rec *rec_new(struct neigh_table *t, const struct neigh_key *
 	memset(r, 0, sz);
 	r->key = *k;
 	neigh_set(r, state, mac ? mac : zero);
-	if (rte_hash_add_key_data(t->h, k, r) != 0) {
-		/* slots of removed keys may be past their grace period now */
-		rte_rcu_qsbr_dq_reclaim(t->dq, UINT32_MAX, NULL, NULL, NULL);
-		if (rte_hash_add_key_data(t->h, k, r) != 0) {
-			free(r);
-			NST_INC(t, full);
-			return NULL;
-		}
+	/* on a full hash, rcuhash reclaims the slots past their grace period and tries again */
+	if (rcuhash_publish(t->rh, k, rcuhash_sig(t->rh, k), r, NULL) != 0) {
+		free(r);
+		NST_INC(t, full);
+		return NULL;
 	}
 	if (state != NEIGH_STATIC)
 		TAILQ_INSERT_TAIL(&t->dyn, r, link);
@@ -194,26 +164,15 @@ static struct neigh_rec *rec_new(struct neigh_table *t, const struct neigh_key *
 
 void neigh_remove(struct neigh_table *t, struct neigh_rec *r)
 {
-	struct neigh_dead d;
-	int32_t pos;
-
 	neigh_q_drop(t, r);
 	if (r->state == NEIGH_STATIC)
 		NST_SET(t, statics, t->st.statics - 1);
 	else
 		TAILQ_REMOVE(&t->dyn, r, link);
 	NST_SET(t, live, t->st.live - 1);
-	pos = rte_hash_del_key(t->h, &r->key);
-	d.rec = r;
-	d.pos = pos;
-	if (pos < 0) { /* not in the hash (cannot happen): no reader can hold it */
-		free(r);
-		return;
-	}
-	if (rte_rcu_qsbr_dq_enqueue(t->dq, &d) != 0) {
-		rte_rcu_qsbr_synchronize(t->cfg.qsv, RTE_QSBR_THRID_INVALID);
-		dq_free_cb(t, &d, 1);
-	}
+	/* freed by rec_free_cb after the grace period */
+	if (rcuhash_remove(t->rh, &r->key, rcuhash_sig(t->rh, &r->key), NULL) != 0)
+		free(r); /* not in the hash (cannot happen): no reader can hold it */
 }
 
 /* ---- held packets -------------------------------------------------------------------------- */
@@ -445,7 +404,7 @@ int neigh_walk(const struct neigh_table *t,
 	uint32_t it = 0;
 	int rc;
 
-	while (rte_hash_iterate(t->h, &key, &data, &it) >= 0) {
+	while (rcuhash_iterate(t->rh, &key, &data, &it) >= 0) {
 		struct neigh_info info;
 		const struct neigh_rec *r = data;
 
@@ -476,20 +435,5 @@ void neigh_get_stats(const struct neigh_table *t, struct neigh_stats *st)
 unsigned neigh_lookup_bulk(const struct neigh_table *t, const struct neigh_key *const keys[],
 			   unsigned n, struct neigh_entry *ents[])
 {
-	uint64_t hits = 0;
-	int found;
-
-	if (n == 0)
-		return 0;
-	if (n > RTE_HASH_LOOKUP_BULK_MAX) {
-		for (unsigned i = RTE_HASH_LOOKUP_BULK_MAX; i < n; i++)
-			ents[i] = NULL;
-		n = RTE_HASH_LOOKUP_BULK_MAX;
-	}
-	found = rte_hash_lookup_bulk_data(t->h, (const void **)(uintptr_t)keys, n, &hits,
-					  (void **)ents);
-	for (unsigned i = 0; i < n; i++)
-		if (found <= 0 || !(hits & (1ull << i)))
-			ents[i] = NULL;
-	return found > 0 ? (unsigned)found : 0;
+	return rcuhash_lookup_bulk(t->rh, (const void *const *)keys, NULL, n, (void **)ents);
 }

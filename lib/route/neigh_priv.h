@@ -10,6 +10,7 @@
 #include <sys/queue.h>
 
 #include "neigh.h"
+#include "rcuhash.h"
 
 struct neigh_rec {
 	struct neigh_entry pub; /* first: what the hash's data pointer shows readers */
@@ -23,17 +24,10 @@ struct neigh_rec {
 	struct rte_mbuf *q[]; /* cfg.queue_len held packets */
 };
 
-/* A removed record waiting for its grace period, with the key slot it still holds. */
-struct neigh_dead {
-	struct neigh_rec *rec;
-	int32_t pos;
-};
-
 TAILQ_HEAD(neigh_list, neigh_rec);
 
 struct neigh_table {
-	struct rte_hash *h;
-	struct rte_rcu_qsbr_dq *dq;
+	struct rcuhash *rh; /* key -> struct neigh_rec (lib/rcuhash: LF readers, deferred frees) */
 	struct neigh_cfg cfg;
 	struct neigh_list dyn; /* every entry but the STATIC ones: the timers walk it */
 	struct neigh_stats st;

@@ -107,6 +107,6 @@ unsigned neigh_timer(struct neigh_table *t, uint64_t now, struct neigh_action *a
 		if (entry_tick(t, r, now, &act[n < max ? n : 0]) > 0)
 			n++;
 	}
-	rte_rcu_qsbr_dq_reclaim(t->dq, 32, NULL, NULL, NULL);
+	rcuhash_reclaim(t->rh, 32);
 	return n;
 }

@@ -9,11 +9,11 @@ import os
 import select
 import signal
 import socket
-import subprocess
 import time
 
 import fmippeer as P
 import fmippeer_handover as H
+import gwrun as R
 import test_gw_e2e as E
 
 GW_MAC = (bytes.fromhex("0200000000aa"), bytes.fromhex("0200000000bb"))  # ports 0, 1
@@ -23,7 +23,7 @@ NAR = A("2003:0:0:2::1")
 NAR_LLA = bytes.fromhex("02000000000b")
 CN = A("2001:db8::99")
 CN_MAC = bytes.fromhex("0200000000cc")
-check = E.check
+check = R.check
 
 
 class Links:
@@ -31,11 +31,7 @@ class Links:
     in order until a test takes it."""
 
     def __init__(self, names):
-        self.s = []
-        for n in names:
-            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
-            s.bind((n, 0))
-            self.s.append(s)
+        self.s = [R.raw_socket(n) for n in names]
         self.q = []  # (time, link, frame)
 
     def send(self, link, ip6, dst_mac=None, src_mac=E.MN_MAC):
@@ -87,16 +83,11 @@ class Links:
             out.append(got)
 
 
-class Gw2(E.Gw):
-    """fmipgw on two taps with fixed MACs (E.Gw's start-up and telemetry)."""
-
-    def __init__(self, binary, conf, prefix, names):
-        vdevs = ["--vdev", "net_tap1,iface=%s,mac=%s" % (names[1], mac_str(GW_MAC[1]))]
-        super().__init__(binary, conf, prefix, "%s,mac=%s" % (names[0], mac_str(GW_MAC[0])),
-                         extra_eal=vdevs)
-
-    def tel_cmd(self, c):
-        return self.tel.cmd(c)[c.split(",")[0]]
+def gw2(run, binary, conf, prefix, names):
+    """fmipgw on two taps with fixed MACs (gwrun's start-up, telemetry and teardown)."""
+    vdevs = ["--vdev", "net_tap1,iface=%s,mac=%s" % (names[1], mac_str(GW_MAC[1]))]
+    return run.gateway(binary, conf, prefix, "%s,mac=%s" % (names[0], mac_str(GW_MAC[0])),
+                       extra_eal=vdevs)
 
 
 def mac_str(b):
@@ -105,13 +96,8 @@ def mac_str(b):
 
 def into_netns(names, ns):
     """Move both taps into ns, IPv6 off (no kernel traffic), up; then enter ns."""
-    for n in names:
-        subprocess.run(["ip", "link", "set", n, "netns", ns], check=True)
-    for n in names:
-        subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
-                        "net.ipv6.conf.%s.disable_ipv6=1" % n], check=True)
-        subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", n, "up"], check=True)
-    E.setns(ns)
+    R.taps_into_netns(names, ns)
+    R.setns(ns)
     return Links(names)
 
 

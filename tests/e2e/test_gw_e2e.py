@@ -22,22 +22,21 @@ Checked through the wire and through telemetry (/fmipgw/stats, /fmipgw/keys, /fm
     /fmipgw/config, /fmipgw/stats or the gateway's output; SIGTERM: exit status 0.
 usage: test_gw_e2e.py GW_BINARY FMIPCTL_BINARY MAKE_CREDENTIALS_SH VECTORS_DIR
 """
-import ctypes
 import json
 import re
 import os
 import select
-import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fmippeer as P  # noqa: E402
+import gwrun as R  # noqa: E402
+from gwrun import Gw, check, failures, setns  # noqa: E402,F401  (also for the other tests)
 
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives import serialization  # noqa: E402
@@ -72,32 +71,14 @@ tx_desc = 256
 pass_through = drop
 """
 
-failures = []
 FMIPCTL = None
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def setns(name):
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    fd = os.open("/var/run/netns/" + name, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
-        raise OSError(ctypes.get_errno(), "setns")
-    os.close(fd)
 
 
 def tap_in_netns(ifname, ns):
     """Move the gateway's TAP interface into the network namespace ns (made by the caller,
     who also deletes it), bring it up without IPv6 of its own, enter ns, and open the
     interface for raw frames."""
-    subprocess.run(["ip", "link", "set", ifname, "netns", ns], check=True)
-    subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
-                    "net.ipv6.conf.%s.disable_ipv6=1" % ifname], check=True)
-    subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", ifname, "up"], check=True)
+    R.taps_into_netns([ifname], ns)
     setns(ns)
     return Link(ifname)
 
@@ -106,8 +87,7 @@ class Link:
     """Raw frames on the tap interface (inside the namespace)."""
 
     def __init__(self, ifname):
-        self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
-        self.s.bind((ifname, 0))
+        self.s = R.raw_socket(ifname)
         self.ifname = ifname
 
     def send(self, ip6, dst_mac=GW_DST_MAC):
@@ -140,45 +120,6 @@ class Link:
             except (ValueError, IndexError):
                 continue
         return None, None
-
-
-class Gw:
-    def __init__(self, binary, conf, prefix, ifname, extra_eal=(), lcores="0-1", vdev=None):
-        """vdev: the port instead of net_tap0 on ifname."""
-        self.prefix = prefix
-        cmd = [binary, "--no-huge", "--no-pci", "-m", "512", "--file-prefix", prefix,
-               "--lcores" if "@" in lcores else "-l", lcores,
-               "--vdev", vdev or "net_tap0,iface=%s" % ifname, "--log-level", "lib.eal:error"]
-        cmd += list(extra_eal) + ["--", "--config", conf]
-        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.out = b""
-        end = time.time() + 30
-        while b"fmipgw: running" not in self.out:
-            r, _, _ = select.select([self.p.stdout], [], [], 1.0)
-            if r:
-                chunk = os.read(self.p.stdout.fileno(), 4096)
-                if not chunk:
-                    break
-                self.out += chunk
-            if time.time() > end or self.p.poll() is not None:
-                break
-        if b"fmipgw: running" not in self.out:
-            self.p.kill()
-            raise RuntimeError("gateway did not start:\n" + self.out.decode(errors="replace"))
-        self.tel = P.Telemetry(prefix)
-
-    def stats(self):
-        return self.tel.stats()
-
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        self.p.send_signal(sig)
-        try:
-            self.out += self.p.communicate(timeout=timeout)[0]
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.out += self.p.communicate()[0]
-            return None
-        return self.p.returncode
 
 
 def delta(gw, before, expect, others=(), timeout=3.0):
@@ -234,13 +175,15 @@ def main():
     prefix = "fmipgw_e2e_" + tag
     ns = "fmipgw_e2e_" + tag
     ifname = "fmgw" + tag[-6:]
-    tmp = tempfile.mkdtemp(prefix="fmipgw-e2e-")
-    cred = os.path.join(tmp, "cred")
-    subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl", fmipctl],
-                   check=True, stdout=subprocess.DEVNULL)
-    conf = os.path.join(tmp, "gw.conf")
-    with open(conf, "w") as f:
-        f.write(CONFIG.format(d=cred, hk_lifetime=43200, rate=1000, burst=64))
+    with R.Run("e2e") as run:
+        cred = run.credentials(mkcred, fmipctl)
+        conf = run.write("gw.conf", CONFIG.format(d=cred, hk_lifetime=43200, rate=1000,
+                                                  burst=64))
+        gw = scenario(run, gw_bin, conf, cred, keys, prefix, ns, ifname)
+    return R.verdict(gw)
+
+
+def scenario(run, gw_bin, conf, cred, keys, prefix, ns, ifname):
     router_cert = x509.load_pem_x509_certificate(open(cred + "/router.cert.pem", "rb").read())
     anchor = x509.load_pem_x509_certificate(open(cred + "/trust-anchor.pem", "rb").read())
     router_pub = router_cert.public_key()
@@ -254,30 +197,18 @@ def main():
     cga2 = P.cga_address(p2, 1)
     check(cga1 == A("2003::3049:deeb:fd31:70b0"), "mn1's CGA is the published one")
 
-    gw = Gw(gw_bin, conf, prefix, ifname)
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    try:
-        link = tap_in_netns(ifname, ns)
-        secrets = run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1,
-                      mn2, p1, p2, cga1, cga2)
-        rc = gw.stop()
-        check(rc == 0, "SIGTERM: exit status 0 (got %s)" % rc)
-        check(b"fmipgw: stopped" in gw.out, "SIGTERM: graceful stop line printed")
-        log = gw.out.decode(errors="replace").lower()
-        check(len(secrets) == 2 and not any(k.hex()[:24] in log for k in secrets),
-              "the gateway's log output carries no handover key (hex)")
-    finally:
-        if gw.p.poll() is None:
-            gw.p.kill()
-        subprocess.run(["ip", "netns", "del", ns])
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
-    if failures:
-        print("gateway output:\n" + gw.out.decode(errors="replace")[-3000:])
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    gw = run.gateway(gw_bin, conf, prefix, ifname)
+    run.netns(ns)
+    link = tap_in_netns(ifname, ns)
+    secrets = run_checks(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1,
+                         mn2, p1, p2, cga1, cga2)
+    rc = gw.stop()
+    check(rc == 0, "SIGTERM: exit status 0 (got %s)" % rc)
+    check(b"fmipgw: stopped" in gw.out, "SIGTERM: graceful stop line printed")
+    log = gw.out.decode(errors="replace").lower()
+    check(len(secrets) == 2 and not any(k.hex()[:24] in log for k in secrets),
+          "the gateway's log output carries no handover key (hex)")
+    return gw
 
 
 def fmipctl_checks(gw):
@@ -339,7 +270,7 @@ def malformed_more(pcoa, ncoa):
     return out
 
 
-def run(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, mn2, p1, p2,
+def run_checks(gw, link, conf, cred, router_pub, router_ll, anchor, router_cert, mn1, mn2, p1, p2,
         cga1, cga2):
     ncoa1 = A("2003::2:3049:deeb:fd31:70b0")
     mn_ll = A("fe80::3049:deeb:fd31:70b0")

@@ -31,17 +31,15 @@ usage: test_handover_e2e.py GW_BINARY FMIPCTL_BINARY MAKE_CREDENTIALS_SH VECTORS
 """
 import json
 import os
-import shutil
 import socket
 import struct
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fmippeer as P  # noqa: E402
 import fmippeer_handover as H  # noqa: E402
+import gwrun as R  # noqa: E402
 import handover_net as N  # noqa: E402
 import test_gw_e2e as E  # noqa: E402
 
@@ -414,34 +412,19 @@ def main():
     tag = "%d" % os.getpid()
     prefix, ns = "fmipgw_ho_" + tag, "fmipgw_ho_" + tag
     names = ("fhoa" + tag[-6:], "fhob" + tag[-6:])
-    tmp = tempfile.mkdtemp(prefix="fmipgw-ho-")
-    cred = os.path.join(tmp, "cred")
-    subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl", fmipctl],
-                   check=True, stdout=subprocess.DEVNULL)
-    conf = os.path.join(tmp, "gw.conf")
-    open(conf, "w").write(CONFIG.format(d=cred))
-    gw = N.Gw2(gw_bin, conf, prefix, names)
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    try:
+    with R.Run("ho") as r:
+        cred = r.credentials(mkcred, fmipctl)
+        conf = r.write("gw.conf", CONFIG.format(d=cred))
+        gw = N.gw2(r, gw_bin, conf, prefix, names)
+        r.netns(ns)
         lk = N.into_netns(names, ns)
         secrets = run(gw, lk, cred, conf, os.path.join(vectors, "keys"))
-        tshark_all(tmp)
+        tshark_all(r.tmp)
         rc = N.stop(gw)
         check(rc == 0, "SIGTERM: exit status 0 (got %s)" % rc)
         log = gw.out.decode(errors="replace").lower()
         check(not any(k.hex()[:24] in log for k in secrets), "no key in the gateway's output")
-    finally:
-        if gw.p.poll() is None:
-            gw.p.kill()
-        subprocess.run(["ip", "netns", "del", ns])
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
-    if E.failures:
-        print("gateway output:\n" + gw.out.decode(errors="replace")[-3000:])
-        print("%d check(s) failed" % len(E.failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return R.verdict(gw)
 
 
 if __name__ == "__main__":

@@ -26,24 +26,22 @@ usage: test_route_e2e.py GW_BINARY FMIPCTL_BINARY MAKE_CREDENTIALS_SH
 import ctypes
 import os
 import select
-import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fmipgw"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fmipctl"))
-import test_gw_e2e as E  # noqa: E402  (Gw: the binary and its telemetry)
+import gwrun as R  # noqa: E402  (the gateway, its telemetry, the teardown)
 import test_gw as G  # noqa: E402  (write_pcap)
 import test_tshark as T  # noqa: E402
 
-check = E.check
+check = R.check
 LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
 ROOT_NS = os.open("/proc/self/ns/net", os.O_RDONLY)
 
@@ -86,7 +84,7 @@ class NetNs:
         self.name = name
 
     def __enter__(self):
-        E.setns(self.name)
+        R.setns(self.name)
 
     def __exit__(self, *exc):
         LIBC.setns(ROOT_NS, 0x40000000)
@@ -331,51 +329,42 @@ def sighup_under_traffic(gw, ctx, n=3000):
 def main():
     gw_bin, fmipctl, mkcred = sys.argv[1:4]
     tag = "%d" % os.getpid()
-    ctx = {"tmp": tempfile.mkdtemp(prefix="fmipgw-route-")}
-    for k in "ABR":
-        ctx["ns" + k] = "fmipgw_rt%s_%s" % (k, tag)
-        ctx["if" + k] = "fmrt%s%s" % (k, tag[-6:])
-    prefix = "fmipgw_route_e2e_" + tag
-    ctx["cred"] = os.path.join(ctx["tmp"], "cred")
-    subprocess.run(["sh", mkcred, "--out", ctx["cred"], "--prefix", "2003::/64", "--fmipctl",
-                    fmipctl], check=True, stdout=subprocess.DEVNULL)
-    ctx["conf"] = os.path.join(ctx["tmp"], "gw.conf")
-    open(ctx["conf"], "w").write(ROUTES.format(d=ctx["cred"], extra=DEFAULT, statics=""))
-    gw = E.Gw(gw_bin, ctx["conf"], prefix, ctx["ifA"],
-              extra_eal=["--vdev", "net_tap1,iface=" + ctx["ifB"],
-                         "--vdev", "net_tap2,iface=" + ctx["ifR"], "-m", "768"])
-    for k in "ABR":
-        subprocess.run(["ip", "netns", "add", ctx["ns" + k]], check=True)
-    try:
-        setup_ns(ctx["nsA"], ctx["ifA"], "02:00:00:00:0a:0a",
-                 ["2001:db8:1::100/64", "fe80::a/64"], ["default via fe80::1"],
-                 lo=["2001:db8:100:1::1/128"])
-        setup_ns(ctx["nsB"], ctx["ifB"], "02:00:00:00:0b:0b",
-                 ["2001:db8:2::200/64", "fe80::b/64"],
-                 ["2001:db8:1::/64 via fe80::1", "2001:db8:100::/40 via fe80::1"],
-                 lo=["2001:db8:99::1/128", "2001:db8:100:2::1/128"])
-        # the router's kernel: the exception port keeps the MAC fmipgw gave it (port 0's)
-        subprocess.run(["ip", "link", "set", ctx["ifR"], "netns", ctx["nsR"]], check=True)
-        sh(ctx["nsR"], "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0")
-        sh(ctx["nsR"], "ip", "link", "set", ctx["ifR"], "up")
-        sh(ctx["nsR"], "ip", "-6", "addr", "add", "2001:db8:1::1/64", "dev", ctx["ifR"],
-           "nodad")
+    with R.Run("route") as r:
+        ctx = {"tmp": r.tmp}
+        for k in "ABR":
+            ctx["ns" + k] = "fmipgw_rt%s_%s" % (k, tag)
+            ctx["if" + k] = "fmrt%s%s" % (k, tag[-6:])
+        prefix = "fmipgw_route_e2e_" + tag
+        ctx["cred"] = r.credentials(mkcred, fmipctl)
+        ctx["conf"] = r.write("gw.conf", ROUTES.format(d=ctx["cred"], extra=DEFAULT,
+                                                       statics=""))
+        gw = r.gateway(gw_bin, ctx["conf"], prefix, ctx["ifA"],
+                       extra_eal=["--vdev", "net_tap1,iface=" + ctx["ifB"],
+                                  "--vdev", "net_tap2,iface=" + ctx["ifR"], "-m", "768"])
+        r.netns(*(ctx["ns" + k] for k in "ABR"))
+        links(ctx)
         run(gw, ctx)
         rc = gw.stop()
         check(rc == 0, "SIGTERM: exit status 0 (got %s)" % rc)
-    finally:
-        if gw.p.poll() is None:
-            gw.p.kill()
-        for k in "ABR":
-            subprocess.run(["ip", "netns", "del", ctx["ns" + k]])
-        shutil.rmtree(ctx["tmp"], ignore_errors=True)
-        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
-    if E.failures:
-        print("gateway output:\n" + gw.out.decode(errors="replace")[-3000:])
-        print("%d check(s) failed" % len(E.failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return R.verdict(gw)
+
+
+def links(ctx):
+    """The three kernels: A and B the hosts on ports 0 and 1, R the router on the exception
+    port."""
+    setup_ns(ctx["nsA"], ctx["ifA"], "02:00:00:00:0a:0a",
+             ["2001:db8:1::100/64", "fe80::a/64"], ["default via fe80::1"],
+             lo=["2001:db8:100:1::1/128"])
+    setup_ns(ctx["nsB"], ctx["ifB"], "02:00:00:00:0b:0b",
+             ["2001:db8:2::200/64", "fe80::b/64"],
+             ["2001:db8:1::/64 via fe80::1", "2001:db8:100::/40 via fe80::1"],
+             lo=["2001:db8:99::1/128", "2001:db8:100:2::1/128"])
+    # the router's kernel: the exception port keeps the MAC fmipgw gave it (port 0's)
+    subprocess.run(["ip", "link", "set", ctx["ifR"], "netns", ctx["nsR"]], check=True)
+    sh(ctx["nsR"], "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0")
+    sh(ctx["nsR"], "ip", "link", "set", ctx["ifR"], "up")
+    sh(ctx["nsR"], "ip", "-6", "addr", "add", "2001:db8:1::1/64", "dev", ctx["ifR"],
+       "nodad")
 
 
 if __name__ == "__main__":

@@ -13,42 +13,30 @@ usage: test_secrets.py GW_BINARY FMIPCTL MAKE_CREDENTIALS_SH VECTORS_DIR
 """
 import os
 import resource
-import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fmippeer as P  # noqa: E402
-import test_gw_e2e as E  # noqa: E402
+import gwrun as R  # noqa: E402
+import test_gw_e2e as E  # noqa: E402  (CONFIG, tap_in_netns, provision)
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 
-check = E.check
+check = R.check
 
 
-def start(gw_bin, conf, prefix, ifname, cwd):
-    """The gateway with an unlimited core size, its cwd where a core would go."""
+def start(run, gw_bin, conf, prefix, ifname, cwd):
+    """The gateway with an unlimited core size, its cwd where a core would go (no telemetry
+    client: nothing but the gateway's own state in the core)."""
     def limits():
         resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY,
                                                   resource.RLIM_INFINITY))
-    p = subprocess.Popen([gw_bin, "--no-huge", "--no-pci", "-m", "256", "--file-prefix", prefix,
-                          "-l", "0-1", "--vdev", "net_tap0,iface=%s" % ifname,
-                          "--log-level", "lib.eal:error", "--", "--config", conf],
-                         cwd=cwd, preexec_fn=limits, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    out, end = b"", time.time() + 30
-    while b"fmipgw: running" not in out and time.time() < end and p.poll() is None:
-        r, _, _ = select.select([p.stdout], [], [], 0.5)
-        if r:
-            out += os.read(p.stdout.fileno(), 65536)
-    if b"fmipgw: running" not in out:
-        p.kill()
-        raise RuntimeError("gateway did not start:\n" + out.decode(errors="replace"))
-    return p
+    return run.gateway(gw_bin, conf, prefix, ifname, mem="256", cwd=cwd, preexec_fn=limits,
+                       telemetry=False).p
 
 
 def crash(p):
@@ -79,16 +67,18 @@ def cores(d):
 
 
 def scenario(gw_bin, mkcred, fmipctl, vectors, allow, tmp):
+    with R.Run("secrets", tmp=tmp) as run:
+        scenario_in(run, gw_bin, mkcred, fmipctl, vectors, allow)
+
+
+def scenario_in(run, gw_bin, mkcred, fmipctl, vectors, allow):
     tag = "%d%d" % (os.getpid() % 10000, allow)
     prefix, ns, ifname = "fmipgw_sec_" + tag, "fmipgw_sec_" + tag, "fsec" + tag
-    cred = os.path.join(tmp, "cred")
-    if not os.path.exists(cred):
-        subprocess.run(["sh", mkcred, "--out", cred, "--prefix", "2003::/64", "--fmipctl",
-                        fmipctl], check=True, stdout=subprocess.DEVNULL)
-    conf = os.path.join(tmp, "gw%d.conf" % allow)
-    open(conf, "w").write(E.CONFIG.format(d=cred, hk_lifetime=43200, rate=1000, burst=64) +
-                          "[security]\nallow_core_dumps = %s\n" % ("true" if allow else "false"))
-    cwd = os.path.join(tmp, "cwd%d" % allow)
+    cred = run.credentials(mkcred, fmipctl)
+    conf = run.write("gw%d.conf" % allow,
+                     E.CONFIG.format(d=cred, hk_lifetime=43200, rate=1000, burst=64) +
+                     "[security]\nallow_core_dumps = %s\n" % ("true" if allow else "false"))
+    cwd = run.path("cwd%d" % allow)
     os.mkdir(cwd)
     keys = os.path.join(vectors, "keys")
     router_pub = x509.load_pem_x509_certificate(
@@ -102,41 +92,35 @@ def scenario(gw_bin, mkcred, fmipctl, vectors, allow, tmp):
         secrets["router %s (big-endian)" % name] = v.to_bytes(n, "big")
         # OpenSSL's BIGNUMs: 64-bit limbs, least significant first, i.e. little-endian bytes
         secrets["router %s (as a BIGNUM)" % name] = v.to_bytes(n, "little")
-    p = start(gw_bin, conf, prefix, ifname, cwd)
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    try:
-        link = E.tap_in_netns(ifname, ns)
-        mn1 = P.load_key(os.path.join(keys, "mn1.key.pem"))
-        mn2 = P.load_key(os.path.join(keys, "mn2.key.pem"))
-        p1 = open(os.path.join(keys, "mn1.cga.params"), "rb").read()
-        p2 = open(os.path.join(keys, "mn2.cga.params"), "rb").read()
-        for at, (params, sk) in enumerate(((p1, mn1), (p2, mn2))):
-            res, _, _ = E.provision(link, None, P.cga_address(params, 1), params, sk, mn2, at,
-                                    router_pub, router_ll)
-            check(res is not None and len(res[2]) == (20 if at == 0 else 32),
-                  "allow_core_dumps = %s: AT %d key provisioned" % (allow, at))
-            if res is not None:
-                secrets["handover key AT %d" % at] = res[2]
-        rc = crash(p)
-        found = cores(cwd)
-        if not allow:
-            check(rc == -signal.SIGSEGV and not found,
-                  "allow_core_dumps = false: SIGSEGV, no core written (rc %s, %s)" % (rc, found))
-            return
-        check(rc == -signal.SIGSEGV and len(found) == 1,
-              "allow_core_dumps = true: SIGSEGV wrote a core (%s)" % found)
-        if found:
-            data = open(found[0], "rb").read()
-            print("core: %d MB" % (len(data) >> 20), flush=True)
-            for what, b in secrets.items():
-                off = data.find(b)
-                check(off < 0, "the core holds no %s (%d octets)%s" % (
-                    what, len(b), "" if off < 0 else ": at " + where(data, off)))
-    finally:
-        if p.poll() is None:
-            p.kill()
-        subprocess.run(["ip", "netns", "del", ns])
-        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
+    p = start(run, gw_bin, conf, prefix, ifname, cwd)
+    run.netns(ns)
+    link = E.tap_in_netns(ifname, ns)
+    mn1 = P.load_key(os.path.join(keys, "mn1.key.pem"))
+    mn2 = P.load_key(os.path.join(keys, "mn2.key.pem"))
+    p1 = open(os.path.join(keys, "mn1.cga.params"), "rb").read()
+    p2 = open(os.path.join(keys, "mn2.cga.params"), "rb").read()
+    for at, (params, sk) in enumerate(((p1, mn1), (p2, mn2))):
+        res, _, _ = E.provision(link, None, P.cga_address(params, 1), params, sk, mn2, at,
+                                router_pub, router_ll)
+        check(res is not None and len(res[2]) == (20 if at == 0 else 32),
+              "allow_core_dumps = %s: AT %d key provisioned" % (allow, at))
+        if res is not None:
+            secrets["handover key AT %d" % at] = res[2]
+    rc = crash(p)
+    found = cores(cwd)
+    if not allow:
+        check(rc == -signal.SIGSEGV and not found,
+              "allow_core_dumps = false: SIGSEGV, no core written (rc %s, %s)" % (rc, found))
+        return
+    check(rc == -signal.SIGSEGV and len(found) == 1,
+          "allow_core_dumps = true: SIGSEGV wrote a core (%s)" % found)
+    if found:
+        data = open(found[0], "rb").read()
+        print("core: %d MB" % (len(data) >> 20), flush=True)
+        for what, b in secrets.items():
+            off = data.find(b)
+            check(off < 0, "the core holds no %s (%d octets)%s" % (
+                what, len(b), "" if off < 0 else ": at " + where(data, off)))
 
 
 def main():
@@ -151,11 +135,7 @@ def main():
         scenario(gw_bin, mkcred, fmipctl, vectors, True, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if E.failures:
-        print("%d check(s) failed" % len(E.failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return R.verdict()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* lib/binding/rcuhash — see rcuhash.h (the pattern of lib/keytab/keytab.c, shared). */
+/* lib/rcuhash — see rcuhash.h (the pattern of lib/keytab/keytab.c, shared). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +122,11 @@ void rcuhash_free(struct rcuhash *rh)
 	free(rh);
 }
 
+hash_sig_t rcuhash_sig(const struct rcuhash *rh, const void *key)
+{
+	return rte_hash_hash(rh->h, key);
+}
+
 void *rcuhash_find(const struct rcuhash *rh, const void *key, hash_sig_t sig)
 {
 	void *data = NULL;
@@ -197,8 +202,13 @@ unsigned rcuhash_lookup_bulk(const struct rcuhash *rh, const void *const keys[],
 			data[i] = NULL;
 		n = RTE_HASH_LOOKUP_BULK_MAX;
 	}
-	found = rte_hash_lookup_with_hash_bulk_data(rh->h, (const void **)(uintptr_t)keys,
-						    (hash_sig_t *)(uintptr_t)sigs, n, &hits, data);
+	if (sigs == NULL)
+		found = rte_hash_lookup_bulk_data(rh->h, (const void **)(uintptr_t)keys, n, &hits,
+						  data);
+	else
+		found = rte_hash_lookup_with_hash_bulk_data(rh->h, (const void **)(uintptr_t)keys,
+							    (hash_sig_t *)(uintptr_t)sigs, n, &hits,
+							    data);
 	if (found <= 0) {
 		for (unsigned i = 0; i < n; i++)
 			data[i] = NULL;

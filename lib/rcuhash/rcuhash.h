@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lib/binding/rcuhash — an rte_hash with lock-free readers and RCU-deferred frees, the pattern
- * lib/keytab established (keytab.h explains it), factored out so that the binding cache and
- * (later) the key table share one implementation.  Internal: not part of lib/binding's
- * interface; it depends on nothing of lib/binding, so it can move to its own lib/ directory
- * when lib/keytab is ported onto it.
+ * lib/rcuhash — an rte_hash with lock-free readers and RCU-deferred frees: the pattern
+ * lib/keytab established (keytab.h explains it), in one place.  lib/binding (the binding cache)
+ * and lib/route (the neighbour table) are built on it; lib/keytab still has its own copy.
  *
  *  - RW_CONCURRENCY_LF + EXT_TABLE, no integrated RCU (DPDK 22.11's rte_hash_rcu_qsbr_add
  *    reclaims only on the next delete or a full table);
@@ -16,7 +14,17 @@
  *  - reclamation runs on every enqueue and in rcuhash_reclaim(); when the queue is full the
  *    writer waits for the readers (rte_rcu_qsbr_synchronize) and frees at once.
  *
- * One writer, which is never an RCU reader; readers are the lcores registered on qsv.
+ * Single-writer rules:
+ *  - every function marked "Writer" is called by one thread at a time (the owner serialises
+ *    them); that thread is never an RCU reader on qsv, or the waits above would never end;
+ *  - readers are the threads registered on qsv; they call only rcuhash_lookup_bulk() (or
+ *    rte_hash lookups on rcuhash_table()) between reporting quiescent states, and may use
+ *    the data they found until their next quiescent state;
+ *  - the data a reader sees is whatever the writer published: the writer never changes it in
+ *    place after publishing (publish a new copy instead), unless the owner's own rules make
+ *    such a change safe (single atomic words, as lib/route's neighbour entries);
+ *  - free_fn runs on the writer (inside the Writer calls, or rcuhash_free()), never on a
+ *    reader.
  */
 #ifndef FMIPGW_RCUHASH_H
 #define FMIPGW_RCUHASH_H
@@ -56,6 +64,9 @@ void rcuhash_free(struct rcuhash *rh);
 
 const struct rte_hash *rcuhash_table(const struct rcuhash *rh);
 
+/* The key's signature, for the *_sig arguments (rte_hash_hash()). */
+hash_sig_t rcuhash_sig(const struct rcuhash *rh, const void *key);
+
 /* Writer: the data stored under key, or NULL. */
 void *rcuhash_find(const struct rcuhash *rh, const void *key, hash_sig_t sig);
 /*
@@ -75,7 +86,8 @@ int32_t rcuhash_iterate(const struct rcuhash *rh, const void **key, void **data,
 
 /*
  * Reader: look up n (<= RTE_HASH_LOOKUP_BULK_MAX; beyond it, NULL) keys with their
- * signatures; data[i] is the data or NULL, prefetched when found.  Returns the number found.
+ * signatures (sigs NULL: computed); data[i] is the data or NULL, prefetched when found.
+ * Returns the number found.
  */
 unsigned rcuhash_lookup_bulk(const struct rcuhash *rh, const void *const keys[],
 			     const hash_sig_t sigs[], unsigned n, void *data[]);
