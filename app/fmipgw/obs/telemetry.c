@@ -23,6 +23,7 @@
 #include "fbu.h"
 #include "fwd.h"
 #include "fwd_tel.h"
+#include "port_tel.h"
 #include "telemetry.h"
 
 static struct gw *tel_gw;
@@ -450,6 +451,13 @@ static int cmd_neighbours(const char *cmd, const char *params, struct rte_tel_da
 	return fwd_tel_neighbours(tel_gw, d);
 }
 
+static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return port_tel_ports(tel_gw, d);
+}
+
 /* Every command through the teardown guard: -1 (an error to the client) once stopping. */
 #define TEL_GUARDED(fn)                                                                      \
 	static int fn##_guarded(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -470,6 +478,7 @@ TEL_GUARDED(cmd_routes)
 TEL_GUARDED(cmd_neighbours)
 TEL_GUARDED(cmd_bindings)
 TEL_GUARDED(cmd_binding)
+TEL_GUARDED(cmd_ports)
 
 static bool name_ok(const char *s)
 {
@@ -501,6 +510,8 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 		  "binding table summary (count, capacity, writer statistics). No parameters" },
 		{ "/fmipgw/binding", cmd_binding_guarded,
 		  "one binding, no key material. Parameter: the PCoA" },
+		{ "/fmipgw/ports", cmd_ports_guarded,
+		  "mbuf pool counts, each port's ethdev statistics. No parameters" },
 	};
 
 	tel_gw = gw;

@@ -12,6 +12,8 @@
  *   /fmipgw/neighbours    the neighbour table's statistics and entries (fwd_tel.h)
  *   /fmipgw/bindings      bindings: count, capacity, the table's writer statistics
  *   /fmipgw/binding,<pcoa> one binding (NCoA, state, lifetime left, packets, bytes; no key)
+ *   /fmipgw/ports         the mbuf pool (size, available, in use, the estimate, starved
+ *                         workers) and every port's ethdev statistics (port_tel.h)
  */
 #ifndef FMIPGW_TELEMETRY_H
 #define FMIPGW_TELEMETRY_H
