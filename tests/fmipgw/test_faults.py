@@ -233,10 +233,15 @@ def t_sample(gw, conf, mkcred, fmipctl):
     try:
         d = G.creds(tmp, mkcred, fmipctl)
         base = open(conf).read().replace("/etc/fmipgw", d)
-        layouts = ((2, "none"), (5, "none"), (6, "4,5"), (8, "none"), (8, "5-7"))
-        for i, (nl, slow) in enumerate(layouts):
+        layouts = ((2, "none", False), (2, "none", True), (5, "none", True), (6, "4,5", True),
+                   (8, "none", False), (8, "none", True), (8, "5-7", True))
+        for i, (nl, slow, route) in enumerate(layouts):
             f = os.path.join(tmp, "sample%d.conf" % i)
-            open(f, "w").write(re.sub(r"(?m)^slow = none$", "slow = %s" % slow, base))
+            text = re.sub(r"(?m)^slow = none$", "slow = %s" % slow, base)
+            if route:  # the uplink's default route: next hops resolved, packets held
+                text = text.replace("\n[routes]\n", "\n[routes]\nroute.up = default via "
+                                    "fe80::1 port 1\n", 1)
+            open(f, "w").write(text)
             vdevs = ["net_null%d" % k for k in (0, 1)]
             # -l 0-(nl-1) as lcores on this machine's two CPUs (0 on CPU 0, the others on 1)
             lc = ",".join(["0@0"] + ["%d@1" % k for k in range(1, nl)])
@@ -246,8 +251,8 @@ def t_sample(gw, conf, mkcred, fmipctl):
             m = SIZING.search(r.stdout + r.stderr)
             check(r.returncode == 0 and m is not None and int(m.group(2)) <= int(m.group(1))
                   and "mbufs to" not in r.stdout + r.stderr,
-                  "sample config, -l 0-%d, slow = %s: exit %d, estimate %s <= mbufs %s, no "
-                  "sizing warning" % (nl - 1, slow, r.returncode, m and m.group(2),
+                  "sample config, -l 0-%d, slow = %s, routes %s: exit %d, estimate %s <= mbufs %s, no "
+                  "sizing warning" % (nl - 1, slow, route, r.returncode, m and m.group(2),
                                       m and m.group(1)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
