@@ -173,27 +173,9 @@ static int tables(struct gw *gw, char *err, size_t errlen)
 	return 0;
 }
 
-/* What the queues, caches and rings can hold at once. */
-static uint64_t mbufs_needed(const struct gw *gw, const uint16_t ids[], unsigned n)
-{
-	const struct gw_config *cfg = &gw->cfg;
-	uint64_t need = (uint64_t)(gw->n_workers + 1) * (cfg->mbuf_cache + GW_BURST_MAX) +
-			(uint64_t)gw->n_workers * (cfg->ring_size + DP_FBU_HELD) +
-			GW_RELAY_RING_SIZE;
-
-	for (unsigned i = 0; i < n; i++) {
-		/* the descriptor counts the device will really use */
-		uint16_t rxd = (uint16_t)cfg->rx_desc, txd = (uint16_t)cfg->tx_desc;
-
-		fmip_port_desc(ids[i], &rxd, &txd);
-		need += (uint64_t)gw->n_workers * rxd + (uint64_t)(gw->n_workers + 1) * txd;
-	}
-	return need;
-}
-
 /* RX queues to ask of a port: one per worker; fewer when the device has fewer and
  * [lcores] distribute allows it (software distribution), one with distribute = on. */
-static uint16_t rx_queues(const struct gw *gw, uint16_t id)
+uint16_t gw_rx_queues(const struct gw *gw, uint16_t id)
 {
 	uint16_t rxq = 0, txq = 0;
 
@@ -235,7 +217,6 @@ static int ports(struct gw *gw, char *err, size_t errlen)
 	const struct gw_config *cfg = &gw->cfg;
 	uint16_t ids[GW_MAX_PORTS];
 	int n = fmip_ports_probe(ids, GW_MAX_PORTS, err, errlen);
-	uint64_t need;
 
 	if (n < 0)
 		return -1;
@@ -246,20 +227,15 @@ static int ports(struct gw *gw, char *err, size_t errlen)
 			 rte_strerror(rte_errno));
 		return -1;
 	}
-	need = mbufs_needed(gw, ids, (unsigned)n);
-	if (cfg->mbufs < need)
-		GW_LOG(cfg, WARNING,
-		       "[ports] mbufs = %u is below the %" PRIu64
-		       " the queues, caches and rings can hold: RX may stall under load; raise "
-		       "mbufs or lower rx_desc/tx_desc/ring_size\n",
-		       cfg->mbufs, need);
+	if (gw_pool_sizing(gw, ids, (unsigned)n, false, err, errlen) < 0) /* pool.c, sizing.h */
+		return -1;
 	gw->pool = fmip_pool_create_sized("fmipgw_pool", cfg->mbufs, cfg->mbuf_cache,
 					  cfg->mbuf_data_room, err, errlen);
 	if (gw->pool == NULL)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct fmip_port_conf pc = {
-			.nb_rxq = rx_queues(gw, ids[i]),
+			.nb_rxq = gw_rx_queues(gw, ids[i]),
 			.nb_txq = (uint16_t)(gw->n_workers + 1), /* + the control lcore's */
 			.nb_txq_min = (uint16_t)gw->n_workers,	 /* control TX through worker 0 */
 			.rx_desc = (uint16_t)cfg->rx_desc,
@@ -288,7 +264,7 @@ static int ports(struct gw *gw, char *err, size_t errlen)
 			       "port %u: control TX through worker 0's queue (relay ring)\n",
 			       gp->p.id);
 	}
-	return 0;
+	return gw_pool_sizing(gw, ids, (unsigned)n, true, err, errlen); /* and the relay known */
 }
 
 /* The control -> worker 0 relay, when a port has no TX queue for the control lcore. */
@@ -317,7 +293,7 @@ int gw_ports_init(struct gw *gw, char *err, size_t errlen)
 /* The slow-path lcores' decisions to the writer: a pool no larger than the ring. */
 static int decision_ring(struct gw *gw, char *err, size_t errlen)
 {
-	unsigned n = gw->n_slow * 256;
+	unsigned n = gw->n_slow * GW_SIZING_DECISIONS; /* sizing.h counts them */
 
 	gw->dec_pool = rte_mempool_create("fmipgw_dec", n, sizeof(struct cp_decision), 0, 0, NULL,
 					  NULL, NULL, NULL, (int)rte_socket_id(), 0);

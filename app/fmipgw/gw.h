@@ -39,6 +39,7 @@
 #include "log.h"
 #include "mac.h"
 #include "port.h"
+#include "sizing.h"
 
 #define GW_MAX_PORTS	   FMIP_MAX_PORTS
 #define GW_MAX_WORKERS	   16
@@ -78,6 +79,7 @@ struct gw {
 	struct gw_port ports[GW_MAX_PORTS];
 	unsigned n_ports;
 	struct rte_mempool *pool;
+	struct gw_sizing sizing; /* what can be out of the pool at once (pool.c, sizing.h) */
 	struct rte_rcu_qsbr *qsv; /* workers 0..n-1, the telemetry reader, the slow-path lcores */
 	struct mac_engine *mac;
 	struct keytab *kt;
@@ -144,5 +146,16 @@ void gw_teardown(struct gw *gw);
 /* The ports, the mbuf pool and the relay ring alone (gw->cfg and n_workers set): benchmarks
  * that drive a worker without the control plane use it. */
 int gw_ports_init(struct gw *gw, char *err, size_t errlen);
+/* The RX queues to ask of port id: one per worker, fewer when distributed ([lcores]
+ * distribute). */
+uint16_t gw_rx_queues(const struct gw *gw, uint16_t id);
+
+/* pool.c: the mbuf estimate (gw->sizing) of the ports ids[0..n) — before the pool exists
+ * (opened false: refusals only) and once they are open (logged, the risky case warned).
+ * 0, or -1 with "file:line: what, and the fix" in err. */
+int gw_pool_sizing(struct gw *gw, const uint16_t ids[], unsigned n, bool opened, char *err,
+		   size_t errlen);
+/* After a reload: the neighbour term again (resolve_rate, resolve_burst), warned if risky. */
+void gw_pool_sizing_reload(struct gw *gw);
 
 #endif /* FMIPGW_GW_H */

@@ -214,14 +214,17 @@ const struct key config_keys[] = {
 	  U(pol[GW_EV_HACK].burst, 1, 1000000) },
 	/* [rings] */
 	{ "rings", "ring_size", T_UINT, "1024", false,
-	  "entries of each worker's ring to the control lcore (power of two)",
+	  "entries of each worker's ring to the control lcore, slow-path lcores and distribution "
+	  "(power of two; below what the pool has beyond RX's share)",
 	  U(ring_size, 64, 1u << 20) },
 	/* [ports] */
 	{ "ports", "pass_through", T_ENUM, "drop", true,
 	  "traffic not for the gateway: drop, same (back out the port it came in) or other "
 	  "(out port id xor 1)",
 	  E(pass, pass_names) },
-	{ "ports", "mbufs", T_UINT, "8191", false, "mbufs in the pool (all ports and lcores)",
+	{ "ports", "mbufs", T_UINT, "65535", false,
+	  "mbufs in the pool (all ports and lcores); refused below what RX needs, warned below "
+	  "the estimate logged at start-up",
 	  U(mbufs, 1023, 1u << 24) },
 	{ "ports", "mbuf_cache", T_UINT, "256", false, "per-lcore mempool cache",
 	  U(mbuf_cache, 0, 512) },

@@ -200,10 +200,11 @@ int cp_creds_check(struct gw_config *cfg, struct send_creds *creds, struct send_
 		   char *err, size_t errlen);
 
 /* ctrl_tx.c: send pkt (an IPv6 packet) out of port with an Ethernet header to dst_mac (vlan
- * -1: none).  0, or -1 counted in ctrl_tx_failed. */
+ * -1: none).  0, or -1 counted by cause: ctrl_alloc_failed, ctrl_tx_too_long, ctrl_tx_failed. */
 int cp_tx(struct gw_ctrl *c, uint16_t port, const uint8_t dst_mac[6], int vlan, const uint8_t *pkt,
 	  size_t len);
-/* Send the frame m as it is out of port (DPDK id); m is consumed.  0, or -1 counted. */
+/* Send the frame m as it is out of port (DPDK id); m is consumed.  0, or -1 counted
+ * (ctrl_tx_failed). */
 int cp_tx_mbuf(struct gw_ctrl *c, uint16_t port, struct rte_mbuf *m);
 
 /* latency.c */

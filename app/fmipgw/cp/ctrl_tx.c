@@ -2,7 +2,10 @@
 /*
  * fmipgw control-plane TX: an mbuf from the pool, the Ethernet header, the packet, then the
  * control lcore's own TX queue of the port — or worker 0's relay ring for ports that have no
- * queue for it (gw_port.ctrl_via_worker).
+ * queue for it (gw_port.ctrl_via_worker).  Every control sender (PrRtAdv, CPA, FBack, HI,
+ * HAck, NS/NA, ICMPv6 errors, forwarded and copied frames) goes through here, and a packet
+ * not sent is counted by its one cause: ctrl_alloc_failed (the pool had no mbuf),
+ * ctrl_tx_too_long (the frame does not fit one), ctrl_tx_failed (TX queue or ring full).
  */
 #include <rte_ethdev.h>
 
@@ -34,24 +37,26 @@ int cp_tx(struct gw_ctrl *c, uint16_t port, const uint8_t dst_mac[6], int vlan, 
 	uint8_t *p;
 
 	if (gp->p.id != port || alen > RTE_MBUF_DEFAULT_DATAROOM)
-		goto fail;
+		goto too_long; /* (no such port: a caller's error, counted the same) */
 	m = rte_pktmbuf_alloc(gw->pool);
-	if (m == NULL)
-		goto fail;
+	if (m == NULL) {
+		c->cnt.ctrl_alloc_failed++; /* the pool is empty: see rx_pool_empty */
+		return -1;
+	}
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)alen);
 	if (p == NULL) {
 		rte_pktmbuf_free(m);
-		goto fail;
+		goto too_long;
 	}
 	w = wire_buf_make(p, alen); /* exactly what was appended */
 	wire_build_eth(&w, dst_mac, gp->p.mac.addr_bytes, vlan, WIRE_ETH_P_IPV6);
 	wire_put_bytes(&w, pkt, len);
 	if (w.err != WIRE_OK) {
 		rte_pktmbuf_free(m);
-		goto fail;
+		goto too_long;
 	}
 	return cp_tx_mbuf(c, port, m);
-fail:
-	c->cnt.ctrl_tx_failed++;
+too_long:
+	c->cnt.ctrl_tx_too_long++;
 	return -1;
 }

@@ -117,8 +117,8 @@ static void hi_timer(struct rte_timer *t, void *arg)
 
 	(void)t;
 	if (e->tries <= c->gw->cfg.hi_retries) {
-		hi_tx(c, e);
-		c->cnt.hi_retransmitted++;
+		if (hi_tx(c, e) == 0) /* else counted by cause in cp_tx */
+			c->cnt.hi_retransmitted++;
 		e->tries++;
 		arm(c, e);
 		return;

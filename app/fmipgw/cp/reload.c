@@ -39,6 +39,7 @@ void cp_reload(struct gw *gw)
 	if (changed)
 		GW_LOG(cfg, WARNING, "start-up-only keys changed, restart to apply: %s\n", warn);
 	cp_apply_runtime(gw);
+	gw_pool_sizing_reload(gw); /* resolve_rate / resolve_burst change the estimate */
 	gw->ctrl->cnt.reloads++;
 	GW_LOG(cfg, NOTICE, "configuration reloaded from %s\n", gw->cfg.file);
 }

@@ -112,18 +112,44 @@ static void process_burst(struct gw_worker *w, uint16_t n, uint64_t tsc)
 }
 
 /* One RX burst of port p (index), distributed first when the port is.  The packets kept for
- * this worker; *busy set when anything was received. */
-static uint16_t rx_port(struct gw_worker *w, unsigned p, uint16_t burst, bool *busy)
+ * this worker; *rx set when anything was received. */
+static uint16_t rx_port(struct gw_worker *w, unsigned p, uint16_t burst, bool *rx)
 {
 	const struct gw_port *gp = &w->gw->ports[p];
 	uint16_t n = rte_eth_rx_burst(gp->p.id, w->rxq, w->pkts, burst);
 
 	if (n == 0)
 		return 0;
-	*busy = true;
+	*rx = true;
 	w->cnt.rx_packets += n;
 	w->cnt.rx_bursts++;
 	return gp->dist ? dp_dist_spread(w, w->pkts, n) : n;
+}
+
+/*
+ * A turn whose RX found nothing: does the pool have less than one burst for this worker
+ * (its lcore's cache and the common pool: what its PMDs' refills can take)?  Then RX is
+ * starved, not idle, whether the PMD counts rx_nombuf (net_pcap, net_tap, NICs) or not
+ * (net_null, net_ring, a NIC whose full descriptor ring only shows imissed).  Counted once per
+ * starvation (rx_pool_empty); it ends when the worker finds two bursts again, so a single
+ * mbuf freed and taken meanwhile does not count a new one.  Only on empty turns, and a few
+ * loads and the pool driver's count (its common ring): never on a busy burst, never
+ * rte_mempool_avail_count()'s walk of every lcore's cache.
+ */
+static inline void pool_check(struct gw_worker *w, uint16_t burst)
+{
+	struct rte_mempool *mp = w->gw->pool;
+	const struct rte_mempool_cache *c = rte_mempool_default_cache(mp, rte_lcore_id());
+	unsigned avail =
+	    rte_mempool_get_ops(mp->ops_index)->get_count(mp) + (c != NULL ? c->len : 0);
+	bool starved = __atomic_load_n(&w->starved, __ATOMIC_RELAXED);
+
+	if (!starved && avail < burst) {
+		w->cnt.rx_pool_empty++;
+		__atomic_store_n(&w->starved, true, __ATOMIC_RELAXED);
+	} else if (starved && avail >= 2u * burst) {
+		__atomic_store_n(&w->starved, false, __ATOMIC_RELAXED);
+	}
 }
 
 /* One turn: every port this worker has a queue on, its share of distributed packets, the relay
@@ -131,16 +157,20 @@ static uint16_t rx_port(struct gw_worker *w, unsigned p, uint16_t burst, bool *b
 static inline bool worker_turn(struct gw_worker *w, uint16_t burst)
 {
 	const struct gw *gw = w->gw;
-	bool busy = false;
+	bool busy = false, rx = false;
 	uint16_t n;
 
 	for (unsigned p = 0; p < gw->n_ports; p++) {
 		if (w->rxq >= gw->ports[p].p.nb_rxq)
 			continue;
-		n = rx_port(w, p, burst, &busy);
+		n = rx_port(w, p, burst, &rx);
 		if (n != 0 && !dp_exc_rx(w, p, n)) /* an exception port's: out of its data port */
 			process_burst(w, n, rte_rdtsc());
 	}
+	if (rx)
+		busy = true;
+	else if (w->polls)
+		pool_check(w, burst);
 	if (w->dist_ring != NULL) {
 		n = (uint16_t)rte_ring_sc_dequeue_burst(w->dist_ring, (void **)w->pkts, burst,
 							NULL);
@@ -312,6 +342,8 @@ int dp_worker_create(struct gw *gw, unsigned idx, unsigned lcore, struct gw_work
 	w->lcore = lcore;
 	w->rxq = (uint16_t)idx;
 	w->txq = (uint16_t)idx;
+	for (unsigned p = 0; p < gw->n_ports; p++)
+		w->polls |= w->rxq < gw->ports[p].p.nb_rxq;
 	snprintf(name, sizeof(name), "fmipgw_ctrl_%u", idx);
 	w->ring = rte_ring_create(name, gw->cfg.ring_size, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->mctx = mac_ctx_create(gw->mac);

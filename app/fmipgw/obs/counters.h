@@ -23,6 +23,8 @@
 	/* fast path: every frame */                                                              \
 	X(rx_packets, "packets", "frames received by workers")                                    \
 	X(rx_bursts, "bursts", "non-empty RX bursts")                                             \
+	X(rx_pool_empty, "events",                                                                \
+	  "pool starvations: an RX turn found nothing, the pool had less than a burst left")      \
 	X(drop_multiseg, "packets", "dropped: chained mbuf (the fast path reads one segment)")    \
 	X(drop_malformed, "packets", "dropped: lib/wire refused the frame (sum of malformed_*)")  \
 	/* FBUs to a PAR address */                                                               \
@@ -157,7 +159,9 @@
 	  "HAcks sent: code 129 (not a neighbour, or [handover] nar off)")                        \
 	X(bindings_expired, "bindings", "bindings removed by the expiry sweep")                   \
 	X(keys_released, "keys", "keys deleted because the forwarding they set up ended (A13)")   \
-	X(ctrl_tx_failed, "packets", "control packets not sent (no mbuf, TX full, too long)")     \
+	X(ctrl_tx_failed, "packets", "control packets not sent: TX queue or return ring full")    \
+	X(ctrl_alloc_failed, "packets", "control packets not sent: no mbuf left in the pool")     \
+	X(ctrl_tx_too_long, "packets", "control packets not sent: frame longer than an mbuf")     \
 	X(ctrl_ret_tx, "packets", "control packets worker 0 sent from the return ring")           \
 	X(ctrl_ret_tx_failed, "packets", "return-ring packets worker 0 could not send (TX full)") \
 	X(fwd_ctrl_tx, "packets", "forwarded by control once the next hop resolved")              \

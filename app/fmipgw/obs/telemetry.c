@@ -21,6 +21,7 @@
 #include "fbu.h"
 #include "fwd.h"
 #include "fwd_tel.h"
+#include "port_tel.h"
 #include "snapshot.h"
 #include "tel_int.h"
 #include "tel_params.h"
@@ -278,6 +279,13 @@ static int cmd_neighbours(const char *cmd, const char *params, struct rte_tel_da
 	return fwd_tel_neighbours(tel_gw, d);
 }
 
+static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	return port_tel_ports(tel_gw, d);
+}
+
 /* Every command through the teardown guard: -1 (an error to the client) once stopping. */
 #define TEL_GUARDED(fn)                                                                      \
 	static int fn##_guarded(const char *cmd, const char *params, struct rte_tel_data *d) \
@@ -306,6 +314,7 @@ TEL_GUARDED(cmd_routes)
 TEL_GUARDED(cmd_neighbours)
 TEL_GUARDED(tel_cmd_bindings)
 TEL_GUARDED(tel_cmd_binding)
+TEL_GUARDED(cmd_ports)
 
 static bool name_ok(const char *s)
 {
@@ -340,6 +349,8 @@ int telemetry_init(struct gw *gw, char *err, size_t errlen)
 		  "one binding, no key material. Parameter: the PCoA" },
 		{ "/fmipgw/snapshot", cmd_snapshot_guarded,
 		  "the key table's sealed snapshot and key import. No parameters" },
+		{ "/fmipgw/ports", cmd_ports_guarded,
+		  "mbuf pool counts, each port's ethdev statistics. No parameters" },
 	};
 
 	tel_gw = gw;

@@ -14,6 +14,8 @@
  *   /fmipgw/binding,<pcoa> one binding (NCoA, state, lifetime left, packets, bytes; no key)
  *   /fmipgw/snapshot      the sealed snapshot (writes, last write, the load at start) and the
  *                         key import (cp/snapshot.h); no key material
+ *   /fmipgw/ports         the mbuf pool (size, available, in use, the estimate, starved
+ *                         workers) and every port's ethdev statistics (port_tel.h)
  */
 #ifndef FMIPGW_TELEMETRY_H
 #define FMIPGW_TELEMETRY_H
