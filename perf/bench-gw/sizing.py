@@ -135,8 +135,8 @@ def costs(a):
     c_fbu, hz_s, fbu_what = fbu_cost(a)
     e, c_dist, hz_f = scale(a)
     c = {"fbu": c_fbu,
-         "encap": table_cost(a.tun, r"^\| encapsulation \|", 4),
-         "decap": table_cost(a.tun, r"^\| decapsulation \|", 4),
+         "encap": table_cost(a.tun, r"^\| encapsulation \|", 5),  # mode | keys | table | frames | Mpps | ticks
+         "decap": table_cost(a.tun, r"^\| decapsulation \|", 5),
          "route": table_cost(a.fwd, r"^\| \d+ \| [0-9.]+ \|", 4)}
     hz = a.ghz * 1e9 if a.ghz else hz_f or hz_s
     return c, c_fbu, fbu_what, e, c_dist, hz
