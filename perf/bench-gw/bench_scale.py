@@ -133,7 +133,8 @@ def gw_lcores(w):
 
 def run_bench_gw(build, w, dist, n, at, secs, windows, mem=False, lossy_ok=False):
     """One bench-gw run: dict of its "# data" (and "# mem") line; stops on a failed check
-    (and on an inconclusive one, distribution drops, unless lossy_ok: the smoke test on a
+    (and on an inconclusive one, distribution drops, unless lossy_ok: the -d runs, whose
+    open-loop replay overflows worker 1's ring even on a quiet machine, and the smoke test on a
     loaded machine)."""
     prefix = "bscale_gw_%d_%d_%d" % (w, dist, os.getpid())
     m_mb = 768 + (n + w * 32768) * 2560 // (1 << 20) + n * (1024 if mem else 512) // (1 << 20)
