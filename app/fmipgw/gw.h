@@ -79,7 +79,7 @@ struct gw {
 	struct gw_port ports[GW_MAX_PORTS];
 	unsigned n_ports;
 	struct rte_mempool *pool;
-	struct gw_sizing sizing; /* what can be out of the pool at once (pool.c, sizing.h) */
+	struct gw_sizing sizing;  /* what can be out of the pool at once (pool.c, sizing.h) */
 	struct rte_rcu_qsbr *qsv; /* workers 0..n-1, the telemetry reader, the slow-path lcores */
 	struct mac_engine *mac;
 	struct keytab *kt;

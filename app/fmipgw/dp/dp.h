@@ -109,7 +109,7 @@ struct gw_worker {
 	struct mac_ctx *mctx;
 	struct dp_policer pol; /* rates rewritten by the control plane on reload (atomics) */
 	struct dp_idle idle;
-	bool intr; /* idle = interrupt and this worker's queues can interrupt */
+	bool intr;    /* idle = interrupt and this worker's queues can interrupt */
 	bool polls;   /* it has an RX queue on some port (else only distributed packets) */
 	bool starved; /* (atomic) the pool is short for its RX: rx_pool_empty (worker.c) */
 	/* burst scratch (never on the stack, never shared) */

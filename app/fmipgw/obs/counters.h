@@ -185,7 +185,7 @@
 	X(snapshot_keys_loaded, "keys", "keys restored from the snapshot at start")               \
 	X(snapshot_keys_expired, "keys", "snapshot keys skipped at start: no lifetime left")      \
 	X(snapshot_keys_refused, "keys",                                                          \
-	  "snapshot keys refused at start (AT map, key length, already imported, table full)")   \
+	  "snapshot keys refused at start (AT map, key length, already imported, table full)")    \
 	X(snapshot_files_refused, "events",                                                       \
 	  "snapshots refused at start (tampered, foreign, other KEK, malformed): started empty")  \
 	X(keys_imported, "keys", "keys installed at start by the [bench] key_import aid")         \
