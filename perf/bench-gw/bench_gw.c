@@ -188,7 +188,8 @@ static int gw_build(struct gw *gw, const struct bg_opts *o, struct bg_mn *mns)
 	gw->cfg.mbufs = o->n + o->workers * (16384 + gw->cfg.ring_size);
 	gw->cfg.mbuf_cache = 256;
 	/* 134-octet frames: 512 octets of data room keep the 1M frames that infinite_rx stores
-	 * about 3x denser than the default 2 KiB (bench-fbu's RX stand-in copies from a dense array) */
+	 * about 3x denser than the default 2 KiB (bench-fbu's RX stand-in copies from a dense
+	 * array) */
 	gw->cfg.mbuf_data_room = RTE_PKTMBUF_HEADROOM + 512;
 	gw->cfg.rx_desc = 1024;
 	gw->cfg.tx_desc = 1024;
