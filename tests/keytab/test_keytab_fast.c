@@ -24,53 +24,17 @@
 #include <rte_rcu_qsbr.h>
 
 #include "keytab.h"
+#include "kt_fixture.h"
 #include "mac.h"
 #include "reference_vectors.h"
 
-static struct rte_rcu_qsbr *qsv;
-static struct mac_engine *eng;
-static struct mac_ctx *mctx;
 static unsigned tab_seq;
 static const uint8_t pk[20] = { 9 };
 
 static int group_setup(void **state)
 {
-	char *argv[] = { "test_keytab_fast",
-			 "--no-huge",
-			 "--no-pci",
-			 "-m",
-			 "256",
-			 "-l",
-			 "0",
-			 "--file-prefix",
-			 "fmipgw_test_keytab_fast",
-			 "--log-level",
-			 "lib.eal:error",
-			 NULL };
-	struct mac_cfg cfg;
-
 	(void)state;
-	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
-		return -1;
-	qsv = rte_zmalloc("qsv", rte_rcu_qsbr_get_memsize(2), RTE_CACHE_LINE_SIZE);
-	if (qsv == NULL || rte_rcu_qsbr_init(qsv, 2) != 0)
-		return -1;
-	mac_cfg_defaults(&cfg);
-	cfg.arch = MAC_ARCH_SSE;
-	if (mac_engine_create(&cfg, &eng) != 0)
-		return -1;
-	mctx = mac_ctx_create(eng);
-	return mctx == NULL ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	mac_ctx_destroy(mctx);
-	mac_engine_destroy(eng);
-	rte_free(qsv);
-	rte_eal_cleanup();
-	return 0;
+	return kt_fixture_setup("test_keytab_fast", "fmipgw_test_keytab_fast", "0", 2);
 }
 
 static struct keytab *new_table(uint32_t capacity)
